@@ -1,0 +1,50 @@
+# Two commands: `make run` serves the demo study, `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint install clean test-sqlite test-postgres
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# axe-core for the accessibility checks of the browser tests (test-only; never served).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: browser accessibility checks will skip (CI installs it)"; fi
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/heard demo --host $(HOST) --port $(PORT)
+	$(BIN)/heard serve --host $(HOST) --port $(PORT) --workers 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check survey instruments coding analysis tests bench tools
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP) node_modules/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL when a server answers (CI requires one).
+test-postgres: $(STAMP)
+	@url=$$($(BIN)/python tools/find_postgres.py) ; \
+	if [ -n "$$url" ]; then \
+		echo "== again on PostgreSQL ($$url)"; \
+		HEARD_TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS) ; \
+	elif [ "$$HEARD_REQUIRE_SERVICES" = "1" ]; then \
+		echo "HEARD_REQUIRE_SERVICES=1 but no PostgreSQL answers"; exit 1; \
+	else echo "== PostgreSQL suite skipped: no server answers (set HEARD_TEST_POSTGRES_URL)"; fi
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache node_modules

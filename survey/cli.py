@@ -1,0 +1,154 @@
+"""The `heard` command: set up, load the demo, create studies, export, serve, purge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from instruments import InstrumentInvalid, library_names, load_instrument, load_library
+from survey.extensions import db, write_transaction
+from survey.services import exports, responses, web_sessions
+from survey.services.errors import InvalidSlug, StudyNotFound, StudySlugTaken
+from survey.services.studies import create_study, find_study
+
+DEMO_SLUG = "police-response"
+
+
+def _load(source: str):
+    """Load an instrument from a file path or a bundled library name."""
+    if Path(source).suffix in (".yaml", ".yml") or Path(source).exists():
+        return load_instrument(Path(source))
+    if source in library_names():
+        return load_library(source)
+    raise click.UsageError(
+        f"No file or library instrument called {source!r}. Library: {', '.join(library_names())}"
+    )
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Database is up to date.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def demo_command(host: str, port: int) -> None:
+    """Set up the database and the published demo study; print its address."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        with write_transaction(db.session):
+            create_study(db.session, load_library(DEMO_SLUG), slug=DEMO_SLUG, publish=True)
+        click.echo("Demo study created.")
+    except StudySlugTaken:
+        click.echo("Demo study already there.")
+    click.echo(f"Open http://{host}:{port}/s/{DEMO_SLUG}")
+
+
+@click.group("study")
+def study_group() -> None:
+    """Manage studies."""
+
+
+@study_group.command("create")
+@click.option("--instrument", "source", required=True, help="A YAML file or a library name.")
+@click.option("--slug", required=True, help="The address: /s/SLUG")
+@click.option("--publish", is_flag=True, help="Open it to respondents now.")
+@with_appcontext
+def study_create(source: str, slug: str, publish: bool) -> None:
+    """Create a study from an instrument file or library name."""
+    try:
+        instrument = _load(source)
+        with write_transaction(db.session):
+            study = create_study(db.session, instrument, slug=slug, publish=publish)
+    except InstrumentInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(2)
+    except (StudySlugTaken, InvalidSlug) as error:
+        reason = (
+            "is taken"
+            if isinstance(error, StudySlugTaken)
+            else "must be lower-case letters, digits and hyphens"
+        )
+        click.echo(f"Slug {slug!r} {reason}; nothing was imported.", err=True)
+        sys.exit(2)
+    state = "open" if study.status == "open" else "a draft"
+    click.echo(f"Study {study.slug!r} created ({state}).")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(slug: str, fmt: str, out: Path) -> None:
+    """Export completed responses, one row each, with a data dictionary beside them."""
+    try:
+        study = find_study(db.session, slug)
+    except StudyNotFound:
+        click.echo(f"No study called {slug!r}.", err=True)
+        sys.exit(2)
+    written = exports.export_csv(db.session, study, out)
+    click.echo(
+        f"Wrote {written.rows} responses to {out} and the dictionary to {written.dictionary}."
+    )
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete unsaved drafts past their lifetime, and expired sessions."""
+    drafts = responses.purge_unsaved(db.session)
+    sessions = web_sessions.purge_sessions(db.session)
+    click.echo(f"Deleted {drafts} unsaved draft(s) and {sessions} expired session(s).")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve with gunicorn, access log off (never the Werkzeug dev server)."""
+    from survey.serving import serve
+
+    serve(host=host, port=port, workers=workers)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the `heard` subcommands to `app`."""
+    for command in (
+        init_command,
+        demo_command,
+        study_group,
+        export_command,
+        purge_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from survey import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="heard",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    help="Heard: hear survivors of modern slavery and exploitation safely.",
+)

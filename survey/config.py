@@ -1,0 +1,71 @@
+"""Settings from ``HEARD_*`` environment variables, with privacy-first defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it (mode 0600) once."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: if two processes start at once, one writes and the other reads it.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def instance_path_from(environ: Mapping[str, str], default: Path) -> Path:
+    """Return the instance folder: ``HEARD_INSTANCE_PATH`` or `default`."""
+    return Path(environ.get("HEARD_INSTANCE_PATH") or default).resolve()
+
+
+def settings_from(environ: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration from `environ` (normally ``os.environ``)."""
+    env = environ.get("HEARD_ENV", DEVELOPMENT)
+    if env not in (DEVELOPMENT, PRODUCTION):
+        raise ValueError(f"HEARD_ENV must be 'development' or 'production', not {env!r}")
+    database_url = environ.get("HEARD_DATABASE_URL") or f"sqlite:///{instance_path / 'heard.db'}"
+    secret = environ.get("HEARD_SECRET_KEY") or _secret_key(instance_path)
+    production = env == PRODUCTION
+    return {
+        "HEARD_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "HEARD_SQLITE_BUSY_TIMEOUT_MS": int(environ.get("HEARD_SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "HEARD_DEFAULT_EXIT_URL": environ.get("HEARD_DEFAULT_EXIT_URL", DEFAULT_EXIT_URL),
+        # Drafts nobody saved for later are deleted after this many hours.
+        "HEARD_DRAFT_LIFETIME_HOURS": int(environ.get("HEARD_DRAFT_LIFETIME_HOURS", "24")),
+        # Wrong resume or withdrawal phrases: per session, and per study per window.
+        "HEARD_PHRASE_ATTEMPTS_PER_SESSION": int(
+            environ.get("HEARD_PHRASE_ATTEMPTS_PER_SESSION", "5")
+        ),
+        "HEARD_PHRASE_ATTEMPTS_GLOBAL": int(environ.get("HEARD_PHRASE_ATTEMPTS_GLOBAL", "200")),
+        "HEARD_PHRASE_WINDOW_SECONDS": int(environ.get("HEARD_PHRASE_WINDOW_SECONDS", "900")),
+        "HEARD_SESSION_IDLE_DAYS": int(environ.get("HEARD_SESSION_IDLE_DAYS", "2")),
+        "SESSION_COOKIE_NAME": "__Host-heard" if production else "heard",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Strict",
+        "SESSION_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": False,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

@@ -1,0 +1,69 @@
+"""Phrases of random words for saving and coming back, and for withdrawal.
+
+A phrase is shown once and never stored: the database keeps only a keyed slow
+hash of it (argon2id whose salt is derived from the server's secret key and
+the phrase's purpose). The same phrase always gives the same hash, so it can
+be found through a unique index, and a copied database without the key gives
+an attacker nothing to test guesses against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+import secrets
+from functools import cache
+from importlib import resources
+
+from argon2.low_level import Type, hash_secret_raw
+
+WORDS_PER_PHRASE = 5
+# OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_TIME_COST = 2
+ARGON2_PARALLELISM = 1
+RESUME = "resume"
+WITHDRAW = "withdraw"
+
+
+@cache
+def word_list() -> tuple[str, ...]:
+    """Return the bundled EFF long word list (7,776 words)."""
+    text = resources.files("survey").joinpath("wordlists/eff_large_wordlist.txt").read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def phrase_bits(words: int = WORDS_PER_PHRASE) -> float:
+    """Return the entropy in bits of a phrase of `words` random words."""
+    return words * math.log2(len(word_list()))
+
+
+def new_phrase(words: int = WORDS_PER_PHRASE) -> str:
+    """Return a fresh phrase of `words` words, each chosen by the system's CSPRNG."""
+    vocabulary = word_list()
+    return " ".join(secrets.choice(vocabulary) for _ in range(words))
+
+
+def normalise_phrase(typed: str) -> str:
+    """Return `typed` as the canonical phrase: lower case, single spaces, no punctuation."""
+    words = re.split(r"[^a-z-]+", typed.lower()[:500])
+    return " ".join(word.strip("-") for word in words if word.strip("-"))
+
+
+def hash_phrase(phrase: str, *, secret_key: str, purpose: str) -> str:
+    """Return the keyed slow hash of `phrase` for `purpose` (hex)."""
+    salt = hmac.new(
+        secret_key.encode(), f"heard-phrase:{purpose}".encode(), hashlib.sha256
+    ).digest()
+    raw = hash_secret_raw(
+        normalise_phrase(phrase).encode(),
+        salt,
+        time_cost=ARGON2_TIME_COST,
+        memory_cost=ARGON2_MEMORY_KIB,
+        parallelism=ARGON2_PARALLELISM,
+        hash_len=32,
+        type=Type.ID,
+    )
+    return raw.hex()

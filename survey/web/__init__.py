@@ -1,0 +1,1 @@
+"""HTTP layer: one blueprint per audience, plus app-wide sessions and headers."""

@@ -1,0 +1,101 @@
+"""Kind pages for every error: never a traceback, always a way to get help."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from survey.services.errors import (
+    AlreadySubmitted,
+    ResponseNotFound,
+    ResumeNotOffered,
+    StudyClosed,
+    StudyNotFound,
+)
+from survey.web.respond.context import render
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something in that page was not right", "Please go back and try again."),
+    403: ("You cannot see this page", "You do not have permission to see this page."),
+    404: ("Page not found", "Check the web address, or start again from the study’s link."),
+    405: ("That did not work", "Please go back and try again."),
+    410: ("This study is closed", "It is no longer taking answers. Thank you for your interest."),
+    413: (
+        "That was too much to send at once",
+        "Please make your answer shorter and try again.",
+    ),
+    429: ("Too many tries", "Please wait a few minutes and try again."),
+    500: ("Sorry, something went wrong", "Your earlier answers are safe. Please try again later."),
+}
+
+
+def _page(status: int, title: str | None = None, body: str | None = None):
+    default_title, default_body = MESSAGES.get(status, MESSAGES[400])
+    return render(
+        "error.html", None, status=status, title=title or default_title, body=body or default_body
+    )
+
+
+def register_error_pages(app: Flask) -> None:
+    """Turn HTTP errors and service errors into kind pages with support details."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _page(error.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(
+            400,
+            "This page has expired",
+            "Your answers on earlier pages are kept. Go back to the study’s link to carry on.",
+        )
+
+    @app.errorhandler(StudyNotFound)
+    def no_study(error: StudyNotFound):
+        return _page(404, "Study not found", "Check the web address you were given.")
+
+    @app.errorhandler(StudyClosed)
+    def closed(error: StudyClosed):
+        return _page(410)
+
+    @app.errorhandler(ResumeNotOffered)
+    def no_resume(error: ResumeNotOffered):
+        return _page(
+            404, "Saving is not offered", "This study does not offer saving and coming back."
+        )
+
+    @app.errorhandler(ResponseNotFound)
+    def no_response(error: ResponseNotFound):
+        return _page(
+            409,
+            "Your session has ended",
+            "If you saved your answers, use your phrase to carry on. Otherwise, start again "
+            "from the study’s link.",
+        )
+
+    @app.errorhandler(AlreadySubmitted)
+    def submitted(error: AlreadySubmitted):
+        return _page(
+            200,
+            "Your answers were already sent",
+            "Thank you. Your answers were received once and are kept once.",
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # The type and the frames only: an exception's message can quote what was answered.
+        log.error(
+            "Unexpected %s on %s %s\n%s",
+            type(error).__name__,
+            request.method,
+            request.url_rule,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        return _page(500)

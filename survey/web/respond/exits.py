@@ -1,0 +1,29 @@
+"""Quick exit: end the server session and leave for a neutral site."""
+
+from __future__ import annotations
+
+from flask import redirect, session
+from sqlalchemy import select
+
+from survey.extensions import csrf, db
+from survey.models import Study
+from survey.services import responses
+from survey.web.respond.blueprint import bp
+from survey.web.respond.context import exit_url
+
+
+@bp.route("/x", methods=["GET", "POST"])
+@csrf.exempt
+def quick_exit():
+    """End the session (discarding unsaved answers) and redirect to the neutral exit URL.
+
+    A GET is allowed on purpose: without JavaScript the exit button is a plain
+    link, and leaving must work with one tap. It only ever destroys state.
+    """
+    slug = session.get("study")
+    study = db.session.scalar(select(Study).where(Study.slug == slug)) if slug else None
+    responses.discard_unsaved(db.session, session.get("response"))
+    session.end()
+    response = redirect(exit_url(study), code=303)
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response

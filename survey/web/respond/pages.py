@@ -1,0 +1,143 @@
+"""Question pages, section openings, "Check your answers" and the final submit."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, request, session
+
+from survey.extensions import db
+from survey.services import navigation, responses
+from survey.services.answers import form_values, read_page
+from survey.services.errors import ResponseNotFound
+from survey.services.review import review_rows
+from survey.web.respond.blueprint import bp
+from survey.web.respond.context import Visit, render, to, visit
+
+ACTIONS = ("continue", "back", "save", "skip")
+
+
+def _response_id(visit_: Visit) -> str:
+    response = responses.live_response(db.session, session.get("response"), visit_.study)
+    return response.id
+
+
+def _step(visit_: Visit, kind: str, key: str) -> navigation.Step:
+    step = navigation.find_step(visit_.instrument, kind, key)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _go(visit_: Visit, step: navigation.Step | None, fallback: str = "check"):
+    if step is None:
+        return to(fallback, visit_)
+    return to(step.kind, visit_, key=step.key)
+
+
+def _form() -> dict[str, list[str]]:
+    return {name: request.form.getlist(name) for name in request.form}
+
+
+@bp.route("/s/<slug>/p/<key>", methods=["GET", "POST"])
+def page(slug: str, key: str):
+    """Show one question page, or keep its answers and move on, back or save."""
+    visit_ = visit(slug)
+    response_id = _response_id(visit_)
+    step = _step(visit_, navigation.PAGE, key)
+    answers = responses.stored_answers(db.session, response_id)
+    seen = responses.condition_values(answers)
+    items = navigation.visible_items(step.page, seen)
+    if request.method == "GET":
+        return _render_page(visit_, step, items, form_values(items, answers), {})
+    action = request.form.get("action", "continue")
+    posted = read_page(items, _form())
+    if posted.errors:
+        return _render_page(visit_, step, items, _form(), posted.errors, status=400)
+    hidden = {
+        item.id: responses.Stored(code="not_shown")
+        for item in step.page.items
+        if item.answerable and item not in items
+    }
+    seen.update(responses.condition_values(posted.answers))
+    target = _target(visit_, step, action, seen)
+    token = target.token if target is not None else "check"
+    responses.save_page(db.session, response_id, {**hidden, **posted.answers}, token)
+    if action == "save":
+        return _save_for_later(visit_, response_id)
+    return _go(visit_, target, "consent" if action == "back" else "check")
+
+
+def _target(
+    visit_: Visit, step: navigation.Step, action: str, seen: dict
+) -> navigation.Step | None:
+    if action == "back":
+        return navigation.previous_step(visit_.instrument, step, seen)
+    if request.args.get("from") == "check" or action == "save":
+        return step if action == "save" else None
+    return navigation.next_step(visit_.instrument, step, seen)
+
+
+def _render_page(visit_: Visit, step, items, values, errors, status: int = 200):
+    return render(
+        "page.html",
+        visit_,
+        status=status,
+        step=step,
+        items=items,
+        values=values,
+        errors=errors,
+        from_check=request.args.get("from") == "check",
+        resume_enabled=visit_.study.resume_enabled,
+    )
+
+
+@bp.route("/s/<slug>/section/<key>", methods=["GET", "POST"])
+def section(slug: str, key: str):
+    """Open a sensitive section with its content note, and offer to skip it."""
+    visit_ = visit(slug)
+    response_id = _response_id(visit_)
+    step = _step(visit_, navigation.SECTION, key)
+    if request.method == "GET":
+        return render("section.html", visit_, step=step)
+    seen = responses.condition_values(responses.stored_answers(db.session, response_id))
+    action = request.form.get("action", "continue")
+    if action == "skip":
+        target = navigation.section_after(visit_.instrument, step.section, seen)
+        responses.skip_section(
+            db.session, response_id, step.section, target.token if target else "check"
+        )
+        return _go(visit_, target)
+    if action == "back":
+        return _go(visit_, navigation.previous_step(visit_.instrument, step, seen), "consent")
+    return _go(visit_, navigation.next_step(visit_.instrument, step, seen))
+
+
+def _save_for_later(visit_: Visit, response_id: str):
+    if not visit_.study.resume_enabled:
+        abort(404)
+    phrase = responses.save_for_later(
+        db.session, response_id, visit_.study, current_app.config["SECRET_KEY"]
+    )
+    session.pop("response", None)
+    return render("saved.html", visit_, phrase=phrase)
+
+
+@bp.route("/s/<slug>/check", methods=["GET", "POST"])
+def check(slug: str):
+    """Show every answer with a link to change it; submitting ends with a withdrawal code."""
+    visit_ = visit(slug)
+    try:
+        response_id = _response_id(visit_)
+    except ResponseNotFound:
+        if session.get("submitted"):
+            return render("already_submitted.html", visit_)
+        raise
+    if request.method == "GET":
+        answers = responses.stored_answers(db.session, response_id)
+        rows = review_rows(visit_.instrument, answers, visit_.language)
+        return render("check.html", visit_, rows=rows)
+    phrase = responses.submit(
+        db.session, response_id, visit_.instrument, current_app.config["SECRET_KEY"]
+    )
+    session.pop("response", None)
+    session["submitted"] = True
+    return render("done.html", visit_, phrase=phrase)

@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: app -> client -> runner, a fresh database each.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+HEARD_TEST_DATABASE_URL (make test runs the suite a second time that way).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from survey import create_app
+from survey.extensions import db
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TEST_DATABASE_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
+
+
+def database_url(tmp_path: Path) -> str:
+    """Return the URL of the database a test should use."""
+    return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'heard.db'}"
+
+
+def make_app(tmp_path: Path, **config: object) -> Flask:
+    """Build an app on a fresh, empty schema."""
+    settings = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "HEARD_DATABASE_URL": database_url(tmp_path),
+        "SECRET_KEY": "test-secret-key",
+        **config,
+    }
+    app = create_app(settings)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An app with an empty database; CSRF on, as in production."""
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client for `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner for the `heard` commands of `app`."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared reference data, or a skip saying why it is missing."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared reference data not found at {SHARED}")
+    return SHARED
