@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from instruments._validate_conditions import check_conditions
 from instruments._validate_items import read_sections
@@ -54,9 +54,10 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
         found = "an empty document" if root is None else describe(root)
         reader.report(ErrorCode.NOT_A_MAPPING, "", root, found=found)
         return None
-    entries = reader.read_mapping(root, "", TOP_REQUIRED, TOP_OPTIONAL) or {}
-    if not _format_is_known(reader, entries):
+    if not _format_is_known(reader, root):
         return None  # another format: its other keys would only add noise
+    entries = reader.read_mapping(root, "", TOP_REQUIRED, TOP_OPTIONAL) or {}
+    reader.read_optional(entries, "format", "", reader.read_string)  # a list, say: WRONG_TYPE
     languages = _read_languages(reader, entries)
     sections, outline = read_sections(reader, entries.get("sections"))
     check_conditions(reader, outline)
@@ -78,11 +79,12 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
     )
 
 
-def _format_is_known(reader: Reader, entries: dict[str, Node]) -> bool:
-    value = reader.read_optional(entries, "format", "", reader.read_string)
-    if value is not None and value != FORMAT:
-        reader.report(ErrorCode.FORMAT_UNKNOWN, "format", entries["format"], value=value)
-        return False
+def _format_is_known(reader: Reader, root: MappingNode) -> bool:
+    """Return False (and report it) when the document declares a format other than ours."""
+    for key, value in root.value:
+        if key.value == "format" and isinstance(value, ScalarNode) and value.value != FORMAT:
+            reader.report(ErrorCode.FORMAT_UNKNOWN, "format", value, value=value.value)
+            return False
     return True
 
 

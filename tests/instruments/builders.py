@@ -94,3 +94,29 @@ def problems_of(source: dict | str) -> tuple[Problem, ...]:
 def codes_of(source: dict | str) -> list[ErrorCode]:
     """Return the codes of the problems found in `source`, in order."""
     return [problem.code for problem in problems_of(source)]
+
+
+_ITEM_TEXTS = ("label", "hint", "why_we_ask")
+_SECTION_TEXTS = ("title", "intro", "content_note")
+
+
+def in_languages(document: dict[str, Any], *languages: str) -> dict[str, Any]:
+    """Return `document` declared in `languages`, each text written in all of them."""
+
+    def translate(mapping: dict, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if isinstance(mapping.get(key), str):
+                mapping[key] = {language: f"{mapping[key]} [{language}]" for language in languages}
+
+    document = copy.deepcopy(document)
+    document["languages"] = list(languages)
+    translate(document, ("title", "purpose"))
+    translate(document["organisation"], ("name",))
+    translate(document["consent"], Consent.PARTS)
+    for section_ in document["sections"]:
+        translate(section_, _SECTION_TEXTS)
+        for item_ in section_["items"]:
+            translate(item_, _ITEM_TEXTS)
+            for option in item_.get("choices", []) + item_.get("points", []):
+                translate(option, ("label",))
+    return document
