@@ -50,6 +50,8 @@ class HeardServer(BaseApplication):
             self.cfg.set(key, value)
         self.cfg.set("accesslog", None)
         self.cfg.set("logger_class", PrivateLogger)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: no runtime control socket
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         """Build the WSGI app in each worker."""
@@ -60,6 +62,7 @@ class HeardServer(BaseApplication):
 
 def serve(*, host: str, port: int, workers: int) -> None:
     """Serve Heard on host:port with `workers` gunicorn workers."""
+    print(f"Serving Heard on http://{host}:{port}/ (no access log). Stop with Ctrl+C.", flush=True)
     HeardServer(
         {
             "bind": f"{host}:{port}",
