@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response as HTTPResponse
 
-from instruments.schema import Instrument, SupportResource, is_rtl
+from instruments.schema import Instrument, SupportResource, is_rtl, language_name
 from survey.extensions import db
 from survey.models import Study
 from survey.services import attempts, studies
@@ -76,6 +76,7 @@ def render(
         support=support(visit_) if visit_ else support_for(None, language),
         exit_url=exit_url(visit_.study if visit_ else None),
         t=lambda text: text.get(language) if text is not None else "",
+        language_name=language_name,
         **context,
     )
     return page, status

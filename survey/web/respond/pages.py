@@ -8,6 +8,7 @@ from survey.extensions import db
 from survey.services import navigation, responses
 from survey.services.answers import form_values, read_page
 from survey.services.errors import ResponseNotFound
+from survey.services.receipt import receipt_for
 from survey.services.review import review_rows
 from survey.web.respond.blueprint import bp
 from survey.web.respond.context import Visit, render, to, visit
@@ -140,4 +141,9 @@ def check(slug: str):
     )
     session.pop("response", None)
     session["submitted"] = True
-    return render("done.html", visit_, phrase=phrase)
+    receipt = receipt_for(
+        visit_.study,
+        visit_.instrument,
+        session_idle_days=current_app.config["HEARD_SESSION_IDLE_DAYS"],
+    )
+    return render("done.html", visit_, phrase=phrase, receipt=receipt)
