@@ -46,7 +46,7 @@ def read_for_type(
     if item_type in CHOICE_TYPES:
         return _read_choice_fields(reader, entries, path, item_type)
     if item_type == "scale":
-        return {"choices": _read_points(reader, entries.get("points"), path, entries)}
+        return {"choices": _read_points(reader, entries, path)}
     if item_type == "number":
         return _read_number_fields(reader, entries, path)
     if item_type in TEXT_TYPES:
@@ -107,9 +107,8 @@ def _read_choice_fields(
     return fields
 
 
-def _read_points(
-    reader: Reader, node: Node | None, path: str, entries: dict[str, Node]
-) -> tuple[Choice, ...]:
+def _read_points(reader: Reader, entries: dict[str, Node], path: str) -> tuple[Choice, ...]:
+    node = entries.get("points")
     path = child(path, "points")
     children = None if node is None else reader.read_list(node, path)
     if node is None or (children is not None and len(children) not in SCALE_SIZES):

@@ -72,7 +72,6 @@ class Outline:
     items: dict[str, ItemFacts] = field(default_factory=dict)
     sites: list[ConditionSite] = field(default_factory=list)
     id_lines: dict[str, int | None] = field(default_factory=dict)
-    section_ids: set[str] = field(default_factory=set)
     item_count: int = 0
 
 
@@ -96,8 +95,6 @@ def _read_section(
     if entries is None:
         return None
     section_id = _read_id(reader, entries, path, outline)
-    if section_id:
-        outline.section_ids.add(section_id)
     sensitive = reader.read_optional(entries, "sensitive", path, reader.read_bool) or False
     content_note = _text(reader, entries, "content_note", path, required=sensitive)
     if sensitive and "content_note" not in entries:

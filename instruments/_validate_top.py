@@ -34,16 +34,6 @@ TOP_REQUIRED = (
 )
 TOP_OPTIONAL = ("kind", "default_language", "layout", "support")
 
-DEFAULT_SUPPORT = (
-    SupportResource(
-        name="Modern Slavery & Exploitation Helpline",
-        phone="08000 121 700",
-        description="Free and confidential, 24 hours a day, 7 days a week.",
-    ),
-    SupportResource(name="Emergency", phone="999", description="If you are in danger now."),
-)
-"""The support shown in every language when an instrument gives none."""
-
 
 def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
     """Return the instrument in `root`, recording every problem in `reader`.
@@ -73,9 +63,9 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
         contact=_read_contact(reader, entries.get("contact")),
         consent=_read_consent(reader, entries.get("consent")),
         sections=sections,
-        support=_read_support(reader, entries.get("support"), languages),
-        kind=_read_choice(reader, entries, "kind", KINDS, ErrorCode.KIND_UNKNOWN),
-        layout=_read_choice(reader, entries, "layout", LAYOUTS, ErrorCode.LAYOUT_UNKNOWN),
+        support=_read_support(reader, entries.get("support")),
+        kind=_read_one_of(reader, entries, "kind", KINDS, ErrorCode.KIND_UNKNOWN),
+        layout=_read_one_of(reader, entries, "layout", LAYOUTS, ErrorCode.LAYOUT_UNKNOWN),
     )
 
 
@@ -142,7 +132,7 @@ def _read_minutes(reader: Reader, entries: dict[str, Node]) -> int | None:
     return minutes
 
 
-def _read_choice(
+def _read_one_of(
     reader: Reader, entries: dict[str, Node], key: str, allowed: tuple[str, ...], code: ErrorCode
 ) -> str:
     value = reader.read_optional(entries, key, "", reader.read_string)
@@ -170,7 +160,6 @@ def _read_contact(reader: Reader, node: Node | None) -> Contact | None:
         return None
     if not {"email", "phone", "address"} & entries.keys():
         reader.report(ErrorCode.CONTACT_MISSING, "contact", node)
-
     return Contact(
         name=reader.read_optional(entries, "name", "contact", reader.read_text, required=False),
         email=reader.read_optional(entries, "email", "contact", reader.read_email),
@@ -193,11 +182,15 @@ def _read_consent(reader: Reader, node: Node | None) -> Consent | None:
 
 
 def _read_support(
-    reader: Reader, node: Node | None, languages: tuple[str, ...]
+    reader: Reader, node: Node | None
 ) -> MappingProxyType[str, tuple[SupportResource, ...]]:
-    """Return the support resources per language; the UK defaults when none are given."""
+    """Return the support resources per language; none when not given.
+
+    With no `support`, Heard shows its own default (the UK Modern Slavery &
+    Exploitation Helpline and 999): the web application owns that list.
+    """
     if node is None:
-        return MappingProxyType(dict.fromkeys(languages, DEFAULT_SUPPORT))
+        return MappingProxyType({})
     support: dict[str, tuple[SupportResource, ...]] = {}
     for language, key_node, list_node in reader.read_entries(node, "support") or ():
         path = child("support", language)

@@ -33,8 +33,9 @@ MAX_DEPTH = 40
 
 _YAML = "tag:yaml.org,2002:"
 NULL, BOOL, INT, FLOAT, STR = (f"{_YAML}{name}" for name in ("null", "bool", "int", "float", "str"))
-_ALLOWED_TAGS = frozenset({NULL, BOOL, INT, FLOAT, STR, f"{_YAML}timestamp"})
-_ALLOWED_TAGS |= {f"{_YAML}seq", f"{_YAML}map"}
+_ALLOWED_TAGS = frozenset(
+    {NULL, BOOL, INT, FLOAT, STR, f"{_YAML}timestamp", f"{_YAML}seq", f"{_YAML}map"}
+)
 
 _SCALARS = SafeConstructor()
 # These constructors only read node.value: they keep no state, so one instance serves all.
@@ -64,7 +65,7 @@ class _PythonEvents(Reader, Scanner, Parser):
 
 
 class _Composer(Composer, Resolver):
-    """Compose nodes from parser events, refusing aliases and capping the nesting."""
+    """Compose nodes from parser events, refusing anchors and aliases and capping the nesting."""
 
     def __init__(self) -> None:
         Composer.__init__(self)
@@ -72,8 +73,9 @@ class _Composer(Composer, Resolver):
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
+        """Compose the next node; refuse an anchor, an alias or one nesting level too many."""
         event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(ErrorCode.YAML_ALIAS, event.start_mark)
         self._depth += 1
         if self._depth > MAX_DEPTH:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import ge, gt, le, lt
 
 from instruments.schema import NON_ANSWER_CODES
 
@@ -118,7 +119,11 @@ class Condition:
 
     source: str
     expression: Node = field(repr=False)
-    references: frozenset[str] = field(default=frozenset(), repr=False)
+    references: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = frozenset(node.name for node in _walk(self.expression) if isinstance(node, ItemRef))
+        object.__setattr__(self, "references", names)
 
     def evaluate(self, answers: Mapping[str, object]) -> bool:
         """Return whether the condition holds for `answers` (item id -> value).
@@ -191,9 +196,7 @@ def parse_condition(text: str) -> Condition:
         )
     if not text.strip():
         raise ConditionSyntaxError("the condition is empty", 1)
-    expression = _Parser(_scan(text)).parse()
-    references = frozenset(node.name for node in _walk(expression) if isinstance(node, ItemRef))
-    return Condition(text, expression, references)
+    return Condition(text, _Parser(_scan(text)).parse())
 
 
 # --- Scanning -----------------------------------------------------------------
@@ -296,6 +299,7 @@ class _Parser:
         self.depth = 0
 
     def parse(self) -> Node:
+        """Return the tree of the whole condition."""
         start = self._peek()
         node = self._check_boolean(self._or(), start)
         if self._peek().kind != "end":
@@ -495,12 +499,7 @@ def _compare(node: Compare, answers: Mapping[str, object]) -> bool:
     return _ORDERINGS[node.operator](left, right)
 
 
-_ORDERINGS = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
+_ORDERINGS = {"<": lt, "<=": le, ">": gt, ">=": ge}
 
 
 def _kind(value: object) -> str:

@@ -50,7 +50,9 @@ def test_parentheses_override_precedence() -> None:
 def test_not_applies_to_the_comparison_that_follows() -> None:
     tree = parse_condition("not a == 1 and b == 2").expression
 
-    assert tree == And((Not(Compare("==", ItemRef("a"), Literal(1))), Compare("==", ItemRef("b"), Literal(2))))
+    assert tree == And(
+        (Not(Compare("==", ItemRef("a"), Literal(1))), Compare("==", ItemRef("b"), Literal(2)))
+    )
 
 
 def test_not_in_is_one_operator() -> None:
@@ -60,7 +62,7 @@ def test_not_in_is_one_operator() -> None:
 
 
 def test_strings_may_use_single_or_double_quotes() -> None:
-    assert parse_condition("q == \"it's\"").string_literals() == {"it's"}
+    assert parse_condition('q == "it\'s"').string_literals() == {"it's"}
 
 
 def test_numbers_may_be_negative_or_decimal() -> None:

@@ -73,7 +73,7 @@ CASES = [
     Case(ErrorCode.DOCUMENT_TOO_LARGE, minimal_instrument(purpose="x" * MAX_DOCUMENT_BYTES), ""),
     Case(ErrorCode.DOCUMENT_TOO_DEEP, "format: " + "[" * 60 + "]" * 60 + "\n", "", "format"),
     Case(ErrorCode.YAML_SYNTAX, "format: heard-instrument/1\nsections:\n\t- id: a\n", "", "\t"),
-    Case(ErrorCode.YAML_ALIAS, "format: &f heard-instrument/1\nid: *f\n", "", "id: *f"),
+    Case(ErrorCode.YAML_ALIAS, "format: heard-instrument/1\nid: &f tiny\n", "", "id: &f"),
     Case(ErrorCode.YAML_TAG, _with_tag(), "", "!!python"),
     Case(ErrorCode.NOT_A_MAPPING, "- format: heard-instrument/1\n", "", "- format"),
     Case(ErrorCode.FORMAT_UNKNOWN, minimal_instrument(format="heard-instrument/2"), "format",
@@ -249,3 +249,9 @@ def test_the_exception_lists_every_problem() -> None:
 
 def test_the_minimal_instrument_the_cases_start_from_is_itself_valid() -> None:
     assert load_instrument(to_yaml(minimal_instrument())).id == "tiny-study"
+
+
+def test_the_format_documentation_lists_every_code() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "instrument-format.md").read_text("utf-8")
+
+    assert [code.code for code in ErrorCode if f"| `{code.code}` |" not in docs] == []

@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 
 from instruments import ErrorCode, Instrument, InstrumentInvalid, Text, load_instrument
-from instruments._validate_top import DEFAULT_SUPPORT
 from tests.instruments.builders import (
     choices,
     codes_of,
-    in_languages,
     item,
     minimal_instrument,
     problems_of,
@@ -90,15 +88,8 @@ def test_a_number_is_whole_by_default() -> None:
     assert only_item(with_items(item("age", "number", min=16, max=99))).integer is True
 
 
-def test_an_instrument_without_support_gets_the_uk_helpline_in_every_language() -> None:
-    instrument = load(in_languages(minimal_instrument(), "en", "cy"))
-
-    assert instrument.support == {"en": DEFAULT_SUPPORT, "cy": DEFAULT_SUPPORT}
-
-
-def test_the_uk_helpline_is_the_default_support() -> None:
-    assert DEFAULT_SUPPORT[0].phone == "08000 121 700"
-    assert DEFAULT_SUPPORT[1].phone == "999"
+def test_an_instrument_without_support_leaves_it_to_the_platform_default(document: dict) -> None:
+    assert load(document).support == {}
 
 
 def test_support_given_per_language_replaces_the_default() -> None:

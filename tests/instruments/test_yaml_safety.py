@@ -37,7 +37,13 @@ def test_an_alias_bomb_is_refused_quickly(composer: type) -> None:
         load_instrument(BILLION_LAUGHS, filename="bomb.yaml")
 
     assert time.perf_counter() - started < 1
-    assert [(p.code, p.line) for p in caught.value.problems] == [(ErrorCode.YAML_ALIAS, 2)]
+    assert [(p.code, p.line) for p in caught.value.problems] == [(ErrorCode.YAML_ALIAS, 1)]
+
+
+def test_an_anchor_is_refused_even_without_an_alias(composer: type) -> None:
+    text = to_yaml(minimal_instrument()).replace("version: '1.0'", "version: &v '1.0'")
+
+    assert codes_of(text) == [ErrorCode.YAML_ALIAS]
 
 
 def test_a_merge_key_alias_is_refused(composer: type) -> None:
