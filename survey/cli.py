@@ -47,7 +47,13 @@ def demo_command(host: str, port: int) -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
     try:
         with write_transaction(db.session):
-            create_study(db.session, load_library(DEMO_SLUG), slug=DEMO_SLUG, publish=True)
+            create_study(
+                db.session,
+                load_library(DEMO_SLUG),
+                slug=DEMO_SLUG,
+                publish=True,
+                draft_lifetime_hours=current_app.config["HEARD_DRAFT_LIFETIME_HOURS"],
+            )
         click.echo("Demo study created.")
     except StudySlugTaken:
         click.echo("Demo study already there.")
@@ -69,7 +75,13 @@ def study_create(source: str, slug: str, publish: bool) -> None:
     try:
         instrument = _load(source)
         with write_transaction(db.session):
-            study = create_study(db.session, instrument, slug=slug, publish=publish)
+            study = create_study(
+                db.session,
+                instrument,
+                slug=slug,
+                publish=publish,
+                draft_lifetime_hours=current_app.config["HEARD_DRAFT_LIFETIME_HOURS"],
+            )
     except InstrumentInvalid as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -35,7 +35,12 @@ def store_instrument(session: Session, instrument: Instrument) -> InstrumentVers
 
 
 def create_study(
-    session: Session, instrument: Instrument, *, slug: str, publish: bool = False
+    session: Session,
+    instrument: Instrument,
+    *,
+    slug: str,
+    publish: bool = False,
+    draft_lifetime_hours: int = 24,
 ) -> Study:
     """Create a study fielding `instrument` at `slug`; open it when `publish`."""
     if not SLUG.match(slug):
@@ -48,6 +53,7 @@ def create_study(
         title=instrument.title.get(instrument.default_language)[:200],
         status="open" if publish else "draft",
         instrument_version=version,
+        draft_lifetime_hours=max(1, draft_lifetime_hours),
     )
     session.add(study)
     session.flush()

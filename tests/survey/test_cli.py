@@ -166,3 +166,10 @@ def test_init_creates_the_schema_through_alembic(empty_app):
     with empty_app.app_context():
         version = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
     assert version == "0001"
+
+
+def test_new_studies_take_the_configured_draft_lifetime(app, runner):
+    app.config["HEARD_DRAFT_LIFETIME_HOURS"] = 48
+    runner.invoke(args=["study", "create", "--instrument", "police-response", "--slug", "p3"])
+    with app.app_context():
+        assert db.session.scalar(select(Study.draft_lifetime_hours)) == 48
