@@ -9,7 +9,7 @@ import yaml
 from flask import Flask
 
 from instruments import load_instrument, load_library
-from instruments.schema import Instrument
+from instruments.schema import Consent, Instrument
 from survey.extensions import db, write_transaction
 from survey.models import Study
 from survey.services.studies import create_study
@@ -29,19 +29,7 @@ def instrument_yaml(**overrides: Any) -> str:
         "estimated_minutes": 2,
         "organisation": {"name": "Test team"},
         "contact": {"email": "team@example.org"},
-        "consent": {
-            part: f"Consent text about {part}."
-            for part in (
-                "purpose",
-                "who_runs_it",
-                "use_and_retention",
-                "anonymity",
-                "right_to_skip",
-                "right_to_stop",
-                "withdrawal",
-                "confidentiality_limits",
-            )
-        },
+        "consent": {part: f"Consent text about {part}." for part in Consent.PARTS},
         "sections": [
             {
                 "id": "about",

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
+from instruments.schema import Consent
 from survey.extensions import db
 from survey.models import Response, WebSession
 from tests.factories import add_study, tiny_instrument
@@ -100,19 +101,7 @@ def arabic_instrument():
         title={"en": "A tiny survey", "ar": "استبيان صغير"},
         purpose={"en": "To test Heard.", "ar": "لاختبار هيرد."},
         organisation={"name": {"en": "Test team", "ar": "فريق الاختبار"}},
-        consent={
-            part: {"en": f"About {part}.", "ar": "نص الموافقة."}
-            for part in (
-                "purpose",
-                "who_runs_it",
-                "use_and_retention",
-                "anonymity",
-                "right_to_skip",
-                "right_to_stop",
-                "withdrawal",
-                "confidentiality_limits",
-            )
-        },
+        consent={part: {"en": f"About {part}.", "ar": "نص الموافقة."} for part in Consent.PARTS},
         support={
             "en": [{"name": "Helpline", "phone": "0800 000 000"}],
             "ar": [{"name": "خط المساعدة", "phone": "0800 000 001"}],
