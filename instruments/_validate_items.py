@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from instruments._validate_answers import read_for_type, values_of
+from instruments._validate_answers import ANSWERABLE_TYPES, read_for_type, values_of
 from instruments._validate_identifiers import identifier_in_id, identifier_in_label
 from instruments._validate_reader import Reader, child
 from instruments._validate_yaml import line_of
@@ -22,6 +22,8 @@ from instruments.errors import ErrorCode
 from instruments.schema import ITEM_TYPES, OFFERED_NON_ANSWERS, Item, Section, Text
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
+RESERVED_SEPARATOR = "__"
+"""Joins an item id to a suffix (``ITEM__text``, ``ITEM__VALUE``), so no id may contain it."""
 
 SECTION_REQUIRED = ("id", "title", "items")
 SECTION_OPTIONAL = ("intro", "content_note", "sensitive", "skippable", "show_if")
@@ -141,7 +143,7 @@ def _read_item(
         "why_we_ask": _text(reader, entries, "why_we_ask", path, required=False),
         "required": reader.read_optional(entries, "required", path, reader.read_bool),
         "sensitive": reader.read_optional(entries, "sensitive", path, reader.read_bool),
-        "non_answers": _read_non_answers(reader, entries, path),
+        "non_answers": _read_non_answers(reader, entries, path, item_type),
         "show_if": _read_show_if(reader, entries, path, outline, section, position),
     }
     if item_type is not None:
@@ -165,8 +167,8 @@ def _read_id(reader: Reader, entries: dict[str, Node], path: str, outline: Outli
     value = None if node is None else reader.read_string(node, child(path, "id"))
     if value is None:
         return None
-    if not IDENTIFIER.fullmatch(value):
-        rule = "use lower-case letters, digits and _ (up to 63), starting with a letter"
+    rule = _id_rule_broken(value)
+    if rule is not None:
         reader.report(ErrorCode.INVALID_ID, child(path, "id"), node, value=value, rule=rule)
     elif value in outline.id_lines:
         reader.report(
@@ -179,6 +181,19 @@ def _read_id(reader: Reader, entries: dict[str, Node], path: str, outline: Outli
     else:
         outline.id_lines[value] = line_of(node)
     return value
+
+
+def _id_rule_broken(value: str) -> str | None:
+    """Return the rule a section or item id breaks, or None when it is a valid id."""
+    if not IDENTIFIER.fullmatch(value):
+        return "use lower-case letters, digits and _ (up to 63), starting with a letter"
+    if RESERVED_SEPARATOR in value:
+        return (
+            "two underscores in a row (__) are reserved, because Heard stores a "
+            "self-described answer as ITEM__text and exports a multiple-choice item as "
+            "ITEM__VALUE columns, so this id could clash with them; use a single _"
+        )
+    return None
 
 
 def _read_type(reader: Reader, entries: dict[str, Node], path: str) -> str | None:
@@ -227,8 +242,9 @@ def _read_show_if(
 
 
 def _read_non_answers(
-    reader: Reader, entries: dict[str, Node], path: str
+    reader: Reader, entries: dict[str, Node], path: str, item_type: str | None
 ) -> tuple[str, ...] | None:
+    """Return the non-answers an item offers; a question must offer prefer_not_to_say."""
     node = entries.get("non_answers")
     path = child(path, "non_answers")
     children = None if node is None else reader.read_list(node, path)
@@ -241,6 +257,10 @@ def _read_non_answers(
             reader.report(ErrorCode.NON_ANSWER_UNKNOWN, child(path, index), code_node, value=code)
         elif code is not None and code not in codes:
             codes.append(code)
+    # SAFETY.md: every question offers "Prefer not to say". A note takes no
+    # non-answers at all (KEY_NOT_FOR_TYPE), and an unknown type is already refused.
+    if item_type in ANSWERABLE_TYPES and "prefer_not_to_say" not in codes:
+        reader.report(ErrorCode.PREFER_NOT_TO_SAY_REQUIRED, path, node)
     return tuple(codes)
 
 

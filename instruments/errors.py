@@ -138,6 +138,12 @@ class ErrorCode(Enum):
         "'{value}' is not a non-answer a respondent can choose: "
         "use prefer_not_to_say, dont_know or not_applicable.",
     )
+    PREFER_NOT_TO_SAY_REQUIRED = (
+        "PREFER_NOT_TO_SAY_REQUIRED",
+        "`non_answers` must include prefer_not_to_say: a respondent must always be able to "
+        "decline a question, and Heard stores that choice as its own code, never as a blank. "
+        "Add prefer_not_to_say, or leave `non_answers` out to offer only it.",
+    )
     CHOICES_MISSING = ("CHOICES_MISSING", "A {type} item needs a non-empty list of `choices`.")
     CHOICES_NOT_ALLOWED = (
         "CHOICES_NOT_ALLOWED",

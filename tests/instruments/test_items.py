@@ -24,6 +24,10 @@ def loaded_item(**keys: object) -> object:
     return next(load_instrument(to_yaml(with_items(item("q1", **keys)))).items())
 
 
+def loaded_item_id(item_id: str) -> str:
+    return next(load_instrument(to_yaml(with_items(item(item_id)))).items()).id
+
+
 def problem_codes(*items: dict) -> list[tuple[ErrorCode, str]]:
     return [(p.code, p.path.removeprefix("sections[0].")) for p in problems_of(with_items(*items))]
 
@@ -98,6 +102,50 @@ def test_non_answers_heard_sets_itself_cannot_be_offered(code: str) -> None:
     assert problem_codes(offered) == [(ErrorCode.NON_ANSWER_UNKNOWN, "items[0].non_answers[1]")]
 
 
+_ANSWERABLE = {
+    "single_choice": {"choices": choices("a", "b")},
+    "multiple_choice": {"choices": choices("a", "b")},
+    "scale": {"points": points(1, 2, 3)},
+    "short_text": {},
+    "long_text": {},
+    "number": {},
+    "month_year": {},
+    "yes_no": {},
+}
+
+
+@pytest.mark.parametrize("item_type", list(_ANSWERABLE))
+def test_every_answerable_type_must_offer_prefer_not_to_say(item_type: str) -> None:
+    declined = item("q1", item_type, non_answers=["dont_know"], **_ANSWERABLE[item_type])
+
+    assert problem_codes(declined) == [
+        (ErrorCode.PREFER_NOT_TO_SAY_REQUIRED, "items[0].non_answers")
+    ]
+
+
+@pytest.mark.parametrize("offered", [[], ["not_applicable", "dont_know"]])
+def test_non_answers_without_prefer_not_to_say_are_refused(offered: list[str]) -> None:
+    assert problem_codes(item("q1", non_answers=offered)) == [
+        (ErrorCode.PREFER_NOT_TO_SAY_REQUIRED, "items[0].non_answers")
+    ]
+
+
+def test_the_refusal_explains_that_respondents_must_be_able_to_decline() -> None:
+    (problem,) = problems_of(with_items(item("q1", non_answers=[])))
+
+    assert "always be able to decline" in problem.message
+    assert "its own code" in problem.message
+
+
+def test_an_unknown_non_answer_in_place_of_prefer_not_to_say_reports_both() -> None:
+    codes = problem_codes(item("q1", non_answers=["refused"]))
+
+    assert codes == [
+        (ErrorCode.PREFER_NOT_TO_SAY_REQUIRED, "items[0].non_answers"),
+        (ErrorCode.NON_ANSWER_UNKNOWN, "items[0].non_answers[0]"),
+    ]
+
+
 @pytest.mark.parametrize("key", ["required", "non_answers"])
 def test_a_note_takes_no_answer_settings(key: str) -> None:
     value = True if key == "required" else ["dont_know"]
@@ -148,10 +196,41 @@ def test_an_item_id_must_be_a_lower_case_identifier(item_id: str) -> None:
     assert problem_codes(item(item_id)) == [(ErrorCode.INVALID_ID, "items[0].id")]
 
 
+@pytest.mark.parametrize("item_id", ["q__text", "help__housing", "q___1", "q1__"])
+def test_an_item_id_may_not_contain_a_double_underscore(item_id: str) -> None:
+    assert problem_codes(item(item_id)) == [(ErrorCode.INVALID_ID, "items[0].id")]
+
+
+def test_a_section_id_may_not_contain_a_double_underscore() -> None:
+    document = minimal_instrument(sections=[section("about__you", item("q1"))])
+
+    assert [(p.code, p.path) for p in problems_of(document)] == [
+        (ErrorCode.INVALID_ID, "sections[0].id")
+    ]
+
+
+def test_the_double_underscore_refusal_says_what_it_would_clash_with() -> None:
+    (problem,) = problems_of(with_items(item("q__text")))
+
+    assert "reserved" in problem.message
+    assert "ITEM__text" in problem.message
+    assert "ITEM__VALUE" in problem.message
+
+
+def test_single_underscores_in_an_id_are_allowed() -> None:
+    assert loaded_item_id("police_contact_1") == "police_contact_1"
+
+
+def test_a_choice_value_may_contain_a_double_underscore() -> None:
+    help_ = loaded_item(item_type="multiple_choice", choices=choices("legal__aid", "housing"))
+
+    assert help_.choice_values() == ("legal__aid", "housing")
+
+
 def test_an_item_id_of_sixty_three_characters_is_allowed() -> None:
     long_id = "q" * 63
 
-    assert next(load_instrument(to_yaml(with_items(item(long_id)))).items()).id == long_id
+    assert loaded_item_id(long_id) == long_id
 
 
 def test_a_section_and_an_item_may_not_share_an_id() -> None:
