@@ -203,3 +203,11 @@ def test_a_double_clicked_save_keeps_one_row_per_question(app, person):
     with app.app_context():
         rows = db.session.scalars(select(Answer.item_id)).all()
     assert sorted(rows) == ["contact_kind", "story"]
+
+
+def test_a_page_that_is_not_on_the_path_moves_on_to_the_next_one(person):
+    person.answer({})
+    person.answer({})
+    person.answer({"arrested": "no"})
+    person.get("/s/tiny/p/charged")
+    assert person.path == "/s/tiny/p/more"

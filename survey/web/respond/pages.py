@@ -47,6 +47,8 @@ def page(slug: str, key: str):
     answers = responses.stored_answers(db.session, response_id)
     seen = responses.condition_values(answers)
     items = navigation.visible_items(step.page, seen)
+    if not items:  # reached by a stale link: this page is not on the path now
+        return _go(visit_, navigation.next_step(visit_.instrument, step, seen))
     if request.method == "GET":
         return _render_page(visit_, step, items, form_values(items, answers), {})
     action = request.form.get("action", "continue")
