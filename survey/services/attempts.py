@@ -51,4 +51,20 @@ def record_failure(session: Session, key: str, limits: Limits, now: float | None
         ).rowcount
         if not changed:
             session.add(AttemptWindow(key=key, window=window, count=1))
-        session.execute(delete(AttemptWindow).where(AttemptWindow.window < window - 1))
+        # Keep a day of windows: account lockouts look back further than one window.
+        keep = max(2, 86400 // limits.window_seconds)
+        session.execute(
+            delete(AttemptWindow).where(AttemptWindow.key == key, AttemptWindow.window < window - keep)
+        )
+
+
+def any_window_over(session: Session, key: str, limits: Limits, *, since_window: int) -> bool:
+    """Return True if any window of `key` from `since_window` on reached the limit."""
+    reached = session.scalar(
+        select(AttemptWindow.window).where(
+            AttemptWindow.key == key,
+            AttemptWindow.window >= since_window,
+            AttemptWindow.count >= limits.per_window,
+        )
+    )
+    return reached is not None
