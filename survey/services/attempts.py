@@ -54,7 +54,9 @@ def record_failure(session: Session, key: str, limits: Limits, now: float | None
         # Keep a day of windows: account lockouts look back further than one window.
         keep = max(2, 86400 // limits.window_seconds)
         session.execute(
-            delete(AttemptWindow).where(AttemptWindow.key == key, AttemptWindow.window < window - keep)
+            delete(AttemptWindow).where(
+                AttemptWindow.key == key, AttemptWindow.window < window - keep
+            )
         )
 
 
