@@ -6,6 +6,14 @@ identifier: "What is your name?", "Please write your phone number", or a label
 that is only the identifier ("Date of birth:"). Questions *about* identifiers
 are allowed: "Did the police ask for your address?", "Did anyone take your
 passport?", "Were you told the name of a support organisation?".
+
+The loader refuses what :func:`identifier_in_id` and :func:`identifier_in_label`
+find. The trauma-informed lint (:mod:`instruments.lint`) reads the same
+patterns, and two more that need the item's type: an id that *ends* in an
+identifier (``contact_phone_number``) and a question that asks for one
+without naming it ("Where do you live?", "When were you born?"). Both only
+matter on an item whose answer is typed in: a yes/no or choice item called
+``police_phone_number`` cannot hold a phone number.
 """
 
 from __future__ import annotations
@@ -57,12 +65,14 @@ _NOUNS = {
     "a residence permit number": (
         r"(?:biometric )?residence permit(?: card)? (?:number|no\.?)|brp(?: number)?"
     ),
-    "a National Insurance number": r"national insurance number|ni number",
+    "a National Insurance number": (
+        r"national insurance (?:number|no\.?)|ni (?:number|no\.?)|nino"
+    ),
 }
 
 _ASK = (
     # a question for the identifier, anywhere in the label
-    r"\b(?:what(?:'s| is)|(?:can|could|would|will) you (?:give|tell|share|send)(?: us| me)?"
+    r"\b(?:what(?:'s| is| was)|(?:can|could|would|will) you (?:give|tell|share|send)(?: us| me)?"
     r"|(?:can|may) we (?:have|take|get)) your (?:{noun})\b"
     # an instruction to give it, at the start of a sentence
     r"|(?:^|[.,!?:;]\s*)(?:please\s+)?(?:enter|give|tell us|tell me|write(?: down)?|type"
@@ -74,6 +84,23 @@ _PATTERNS = {
     what: re.compile(_ASK.format(noun=noun), re.IGNORECASE) for what, noun in _NOUNS.items()
 }
 
+_UNNAMED = {
+    "an address": r"\bwhere (?:do|did) you (?:live|stay|sleep)\b",
+    "a date of birth": r"\bwhen were you born\b|\bwhen is your birthday\b",
+    "a phone number or email address": (
+        r"\bhow (?:can|could|may|should|do) (?:we|they|someone|the researchers?) "
+        r"(?:contact|reach|call|phone|email|e-mail|text|message|find) you\b"
+    ),
+}
+_UNNAMED_PATTERNS = {what: re.compile(pattern, re.IGNORECASE) for what, pattern in _UNNAMED.items()}
+
+_SPECIFIC_IDS = frozenset(
+    {key for key in IDENTIFIER_IDS if "_" in key}
+    | {"email", "dob", "postcode", "passport", "nino", "brp", "surname", "forename",
+       "telephone", "whatsapp", "zipcode", "birthdate"}
+)  # fmt: skip
+"""Identifier ids specific enough to name one at the end of a longer id."""
+
 
 def identifier_in_id(item_id: str) -> str | None:
     """Return what identifier the item id `item_id` names, or None."""
@@ -82,8 +109,36 @@ def identifier_in_id(item_id: str) -> str | None:
 
 def identifier_in_label(label: str) -> str | None:
     """Return what identifier the English `label` asks the respondent for, or None."""
-    text = " ".join(label.replace("\u2019", "'").split())
-    for what, pattern in _PATTERNS.items():
+    return _first_match(_PATTERNS, label)
+
+
+def identifier_at_end_of_id(item_id: str) -> str | None:
+    """Return the identifier an item id names or ends in (``contact_phone_number``), or None.
+
+    Only ids that end in a specific identifier count, so ``phone_taken`` and
+    ``police_name`` do not; the lint asks this of free-entry items only.
+    """
+    parts = item_id.split("_")
+    for size in range(len(parts), 0, -1):
+        tail = "_".join(parts[-size:])
+        if tail in IDENTIFIER_IDS and (size == len(parts) or tail in _SPECIFIC_IDS):
+            return IDENTIFIER_IDS[tail]
+    return None
+
+
+def identifier_in_open_question(label: str) -> str | None:
+    """Return the identifier an English question asks for without naming it, or None.
+
+    "Where do you live?" asks for an address, and "When were you born?" for a
+    date of birth, when the answer is typed in; with choices (regions, age
+    bands) they are fine, so the caller checks the item's type.
+    """
+    return _first_match(_UNNAMED_PATTERNS, label)
+
+
+def _first_match(patterns: Mapping[str, re.Pattern[str]], text: str) -> str | None:
+    text = " ".join(text.replace("\u2019", "'").split())
+    for what, pattern in patterns.items():
         if pattern.search(text):
             return what
     return None

@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+"""How serious a :class:`Problem` is: an error stops loading, a warning does not."""
+
 
 class ErrorCode(Enum):
     """A stable code and the plain-English template of its message.
@@ -212,6 +217,124 @@ class ErrorCode(Enum):
         "LIBRARY_UNKNOWN",
         "There is no bundled instrument called '{name}'. Available: {available}.",
     )
+    # XLSForm import: the upload
+    XLSFORM_FILE_TYPE = (
+        "XLSFORM_FILE_TYPE",
+        "Only .xlsx and .xls workbooks can be imported: {detail}.",
+    )
+    XLSFORM_TOO_LARGE = (
+        "XLSFORM_TOO_LARGE",
+        "The workbook is {size} bytes long; the limit is {limit} bytes.",
+    )
+    XLSFORM_EXPANDS_TOO_LARGE = (
+        "XLSFORM_EXPANDS_TOO_LARGE",
+        "The workbook would expand to {detail}, over the limit of {limit}: "
+        "real forms are far smaller, so it was not opened.",
+    )
+    XLSFORM_MACRO_WORKBOOK = (
+        "XLSFORM_MACRO_WORKBOOK",
+        "The workbook contains macros ({detail}): Heard never opens macro-enabled "
+        "workbooks. Save it as a plain Excel workbook (.xlsx) without macros.",
+    )
+    XLSFORM_UNREADABLE = ("XLSFORM_UNREADABLE", "The workbook could not be read: {detail}.")
+    # XLSForm import: sheets and columns
+    XLSFORM_SHEET_MISSING = (
+        "XLSFORM_SHEET_MISSING",
+        "The workbook has no `{sheet_name}` sheet{suggestion}.",
+    )
+    XLSFORM_COLUMN_MISSING = (
+        "XLSFORM_COLUMN_MISSING",
+        "The {sheet_name} sheet has no `{column}` column.",
+    )
+    XLSFORM_DUPLICATE_COLUMN = (
+        "XLSFORM_DUPLICATE_COLUMN",
+        "The column `{column}` appears more than once{where}: keep one.",
+    )
+    XLSFORM_COLUMN_UNSUPPORTED = (
+        "XLSFORM_COLUMN_UNSUPPORTED",
+        "Heard cannot carry over the `{column}` column: {reason}.",
+    )
+    XLSFORM_COLUMN_IGNORED = (
+        "XLSFORM_COLUMN_IGNORED",
+        "`{column}` was ignored: {reason}.",
+    )
+    XLSFORM_TRANSLATION_CODE_MISSING = (
+        "XLSFORM_TRANSLATION_CODE_MISSING",
+        "The column `{column}` does not give its language's code: {fix}.",
+    )
+    XLSFORM_LANGUAGE_CODE_ASSUMED = (
+        "XLSFORM_LANGUAGE_CODE_ASSUMED",
+        "The column `{column}` names its language without a code, so Heard took '{name}' "
+        "to be {language}. If it is, say so by writing `{explicit}`; if not, give "
+        "the right code in brackets.",
+    )
+    XLSFORM_LANGUAGE_ASSUMED = (
+        "XLSFORM_LANGUAGE_ASSUMED",
+        "The form does not say which language it is written in, so Heard took it to be "
+        "{language}. If it is not, set default_language on the settings sheet, "
+        "for example 'Français (fr)'.",
+    )
+    # XLSForm import: rows
+    XLSFORM_UNSUPPORTED_TYPE = (
+        "XLSFORM_UNSUPPORTED_TYPE",
+        "The question type '{value}' cannot be imported: {reason}.",
+    )
+    XLSFORM_IDENTIFYING_METADATA = (
+        "XLSFORM_IDENTIFYING_METADATA",
+        "The type '{value}' would record {what} with every response: that can identify "
+        "a respondent, and Heard never records it (anonymity, SAFETY.md). Remove this row.",
+    )
+    XLSFORM_TYPE_CONVERTED = ("XLSFORM_TYPE_CONVERTED", "The '{value}' question {how}.")
+    XLSFORM_DATE_AS_MONTH_YEAR = (
+        "XLSFORM_DATE_AS_MONTH_YEAR",
+        "This date question asks for a month and year in Heard, not a full date: "
+        "an exact date such as a birthday can identify a respondent.",
+    )
+    XLSFORM_LIST_MISSING = (
+        "XLSFORM_LIST_MISSING",
+        "The choice list '{value}' is not on the choices sheet, or has no choices.",
+    )
+    XLSFORM_NON_ANSWER_CHOICE = (
+        "XLSFORM_NON_ANSWER_CHOICE",
+        "The choice '{value}' became Heard's own non-answer {non_answer}, "
+        "stored as a code of its own and never as a blank.",
+    )
+    XLSFORM_GROUP_UNBALANCED = (
+        "XLSFORM_GROUP_UNBALANCED",
+        "This '{value}' {reason}.",
+    )
+    XLSFORM_NESTED_GROUP = (
+        "XLSFORM_NESTED_GROUP",
+        "The group '{name}' is inside another group. Heard has one level of sections, "
+        "so its questions joined the section '{section}' (its relevant, if any, is kept "
+        "on each of them).",
+    )
+    XLSFORM_NAME_CHANGED = (
+        "XLSFORM_NAME_CHANGED",
+        "The name '{old}' is not a valid Heard {what}, so it became '{new}'.",
+    )
+    XLSFORM_LABEL_REFERENCE = (
+        "XLSFORM_LABEL_REFERENCE",
+        "The {column} shows an earlier answer ({reference}), which Heard never does: "
+        "a page that repeats answers can be read over a respondent's shoulder. "
+        "Write it without the reference.",
+    )
+    XLSFORM_RELEVANT_UNSUPPORTED = (
+        "XLSFORM_RELEVANT_UNSUPPORTED",
+        "This relevant expression cannot be carried over: {detail}. Heard understands "
+        "comparisons of a question with a value (=, !=, <, <=, >, >=), selected(), "
+        "and, or, not() and brackets.",
+    )
+    XLSFORM_CONSTRAINT_IGNORED = (
+        "XLSFORM_CONSTRAINT_IGNORED",
+        "The constraint '{value}' was ignored: Heard keeps only lower and upper bounds "
+        "on numbers (such as . >= 0 and . <= 120) and a maximum text length.",
+    )
+    XLSFORM_PLACEHOLDER = (
+        "XLSFORM_PLACEHOLDER",
+        "Placeholder for {what}: the XLSForm does not give it, so Heard wrote one. "
+        "Write it before the study is published.",
+    )
 
     @property
     def code(self) -> str:
@@ -230,10 +353,16 @@ class ErrorCode(Enum):
 class Problem:
     """One thing wrong with an instrument, and where it is.
 
+    `severity` is ``"error"`` (the default: the instrument cannot be loaded)
+    or ``"warning"`` (it loads, but a person should look: the XLSForm
+    importer reports what it changed or filled in this way).
+
     Examples
     --------
     >>> str(Problem(ErrorCode.ITEMS_EMPTY, "sections[0].items", "A section needs...", "s.yaml", 7))
     's.yaml:7: sections[0].items: [ITEMS_EMPTY] A section needs...'
+    >>> str(Problem(ErrorCode.XLSFORM_NAME_CHANGED, "survey row 3", "...", "f.xlsx", 3, WARNING))
+    'f.xlsx:3: survey row 3: [XLSFORM_NAME_CHANGED] (warning) ...'
     """
 
     code: ErrorCode
@@ -241,13 +370,24 @@ class Problem:
     message: str
     file: str | None = None
     line: int | None = None
+    severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+
+    @property
+    def is_error(self) -> bool:
+        """Return True when the problem stops the instrument from loading."""
+        return self.severity == ERROR
 
     def __str__(self) -> str:
         place = self.file or "<instrument>"
         if self.line is not None:
             place = f"{place}:{self.line}"
         path = f" {self.path}:" if self.path else ""
-        return f"{place}:{path} [{self.code.code}] {self.message}"
+        label = "" if self.is_error else f" ({self.severity})"
+        return f"{place}:{path} [{self.code.code}]{label} {self.message}"
 
 
 class InstrumentInvalid(Exception):

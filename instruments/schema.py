@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from instruments.languages import is_rtl
+from instruments.languages import language_name as language_name  # the respond pages' import
+
 if TYPE_CHECKING:
     from instruments.conditions import Condition
 
@@ -38,13 +41,6 @@ ITEM_TYPES = (
     "yes_no",
     "note",
 )
-
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku", "yi", "dv", "sd", "ug"})
-
-
-def is_rtl(language: str) -> bool:
-    """Return True when `language` (a BCP 47 tag) is written right to left."""
-    return language.split("-")[0].lower() in RTL_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -276,53 +272,3 @@ class Instrument:
 
 AnswerValue = Any
 """What an answer holds: str, list[str], int/float, or a non-answer code (str)."""
-
-
-LANGUAGE_NAMES = {
-    "am": "አማርኛ",
-    "ar": "العربية",
-    "bg": "Български",
-    "bn": "বাংলা",
-    "cs": "Čeština",
-    "cy": "Cymraeg",
-    "en": "English",
-    "es": "Español",
-    "fa": "فارسی",
-    "fr": "Français",
-    "hi": "हिन्दी",
-    "hu": "Magyar",
-    "id": "Bahasa Indonesia",
-    "it": "Italiano",
-    "ku": "Kurdî",
-    "lt": "Lietuvių",
-    "lv": "Latviešu",
-    "ms": "Bahasa Melayu",
-    "ne": "नेपाली",
-    "pa": "ਪੰਜਾਬੀ",
-    "pl": "Polski",
-    "ps": "پښتو",
-    "pt": "Português",
-    "ro": "Română",
-    "ru": "Русский",
-    "sk": "Slovenčina",
-    "so": "Soomaali",
-    "sq": "Shqip",
-    "sw": "Kiswahili",
-    "ta": "தமிழ்",
-    "th": "ไทย",
-    "ti": "ትግርኛ",
-    "tl": "Tagalog",
-    "tr": "Türkçe",
-    "uk": "Українська",
-    "ur": "اردو",
-    "vi": "Tiếng Việt",
-    "zh": "中文",
-}
-"""Each language's name in its own script, for the language picker."""
-
-
-def language_name(language: str) -> str:
-    """Return `language`'s own name (its autonym), or the tag if it is not known."""
-    return LANGUAGE_NAMES.get(
-        language, LANGUAGE_NAMES.get(language.split("-")[0].lower(), language)
-    )

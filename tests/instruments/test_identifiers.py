@@ -30,6 +30,10 @@ ASKING = [
     "Residence permit number",
     "What is your BRP number?",
     "Can you give us your phone number?",
+    "What was your address?",
+    "National Insurance number",
+    "What is your NI number?",
+    "Please write your National Insurance no.",
 ]
 
 ASKING_ABOUT = [

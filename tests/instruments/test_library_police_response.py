@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 import pytest
 
 import instruments
+from instruments.lint import estimate_seconds
 from instruments.schema import Instrument, Section, Text
 
 INSTRUMENT_ID = "police-response"
@@ -68,21 +69,8 @@ DENSE_OFFICIAL_PROSE = (
 )
 """Consent-form and policy sentences of the kind this instrument must not read like."""
 
-SECONDS_PER_ITEM = {
-    "note": 10,
-    "yes_no": 10,
-    "single_choice": 15,
-    "scale": 12,
-    "multiple_choice": 20,
-    "month_year": 15,
-    "number": 12,
-    "short_text": 30,
-    "long_text": 60,
-}
-"""A rough, unhurried time to read and answer one item, on a phone, maybe in a second language."""
-
-SECONDS_PER_SECTION_TEXT = 15
-"""Time to read one section intro or content note."""
+BURDEN_TOLERANCE = 1.2
+"""The lint's tolerance: the stated time may fall short of the estimate by at most 20 %."""
 
 
 # --- Fixtures and helpers -------------------------------------------------------
@@ -314,16 +302,15 @@ def test_withdrawal_says_until_when(instrument: Instrument) -> None:
 # --- Length ------------------------------------------------------------------------
 
 
-def test_it_says_it_takes_10_to_15_minutes(instrument: Instrument) -> None:
-    assert 10 <= instrument.estimated_minutes <= 15
+def test_it_says_it_takes_20_minutes_or_less(instrument: Instrument) -> None:
+    assert instrument.estimated_minutes <= 20
 
 
-def test_the_stated_time_matches_a_rough_count_of_the_questions(instrument: Instrument) -> None:
-    seconds = sum(SECONDS_PER_ITEM[item.type] for item in instrument.items())
-    seconds += SECONDS_PER_SECTION_TEXT * sum(
-        bool(section.intro) + bool(section.content_note) for section in instrument.sections
-    )
-    assert abs(seconds / 60 - instrument.estimated_minutes) <= 3, seconds / 60
+def test_the_stated_time_holds_for_a_slow_reader_shown_the_most_questions(
+    instrument: Instrument,
+) -> None:
+    minutes = estimate_seconds(instrument) / 60  # the lint's model: 130 words a minute
+    assert minutes / BURDEN_TOLERANCE <= instrument.estimated_minutes <= minutes, minutes
 
 
 # --- Routing --------------------------------------------------------------------------
