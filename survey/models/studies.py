@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+import json
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -54,10 +56,52 @@ class Study(db.Model):
     # A count, not a list: who withdrew is exactly what must not be kept.
     withdrawn_count: Mapped[int] = mapped_column(Integer, default=0)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    opens_on: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    retention_days: Mapped[int] = mapped_column(Integer, default=730, server_default="730")
+    # JSON: the languages offered (a subset of the instrument's), or null for all.
+    languages_json: Mapped[str | None] = mapped_column(Text)
+    # JSON: {language: [{name, phone, url, description}]} replacing the instrument's lists.
+    support_json: Mapped[str | None] = mapped_column(Text)
+    # The instrument being edited, as YAML; publishing it makes a new version.
+    draft_source: Mapped[str | None] = mapped_column(Text)
 
     instrument_version: Mapped[InstrumentVersion] = relationship(lazy="joined")
 
     @property
     def is_open(self) -> bool:
-        """Return True when respondents may start or continue."""
-        return self.status == "open"
+        """Return True when respondents may start or continue today."""
+        if self.status != "open":
+            return False
+        day = today()
+        if self.opens_on is not None and day < self.opens_on:
+            return False
+        return self.closes_on is None or day <= self.closes_on
+
+    @property
+    def languages(self) -> list[str] | None:
+        """Return the languages offered, or None for all the instrument's languages."""
+        return json.loads(self.languages_json) if self.languages_json else None
+
+    @property
+    def support(self) -> dict[str, list[dict[str, str]]]:
+        """Return the study's own support lists by language (empty: use the instrument's)."""
+        return json.loads(self.support_json) if self.support_json else {}
+
+
+class StudyVersion(db.Model):
+    """A version of the instrument that a study published, and when and by whom."""
+
+    __tablename__ = "study_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    instrument_version_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument_version.id", ondelete="RESTRICT")
+    )
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+
+    instrument_version: Mapped[InstrumentVersion] = relationship(lazy="joined")
