@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -38,6 +40,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
+babel = Babel()
+login = LoginManager()
+# Flask-Login's "session protection" hashes the client's address and user agent:
+# Heard never reads either, so it is off; sessions are ended on the server instead.
+login.session_protection = None
 
 _immediate: ContextVar[bool] = ContextVar("heard_immediate", default=False)
 SQLITE_BUSY_TIMEOUT_MS = 15000

@@ -25,7 +25,15 @@ class ServerSession(CallbackDict, SessionMixin):
 
         super().__init__(initial or {}, on_update)
         self.token = token
+        self.previous_token: str | None = None
         self.modified = False
+
+    def rotate(self) -> None:
+        """Move the data to a new token (after login), so an old cookie is worth nothing."""
+        if self.token:
+            self.previous_token = self.token
+        self.token = None
+        self.modified = True
 
     def end(self) -> None:
         """Forget everything; the server copy is deleted when the response is sent."""
@@ -55,6 +63,9 @@ class ServerSessionInterface(SessionInterface):
             "httponly": True,
             "samesite": self.get_cookie_samesite(app),
         }
+        if session.previous_token:
+            web_sessions.end_session(db.session, session.previous_token)
+            session.previous_token = None
         if not session.modified:
             return
         if not session:
