@@ -34,7 +34,9 @@ def is_member(session: Session, user: User, study: Study) -> bool:
     """Return True when `user` is on `study`'s team."""
     return (
         session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.study_id == study.id)
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.study_id == study.id
+            )
         )
         is not None
     )

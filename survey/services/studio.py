@@ -79,7 +79,12 @@ def check_source(source: str, filename: str = "instrument.yaml") -> DraftReport:
 
 
 def create_draft_study(
-    session: Session, user: User, instrument: Instrument, *, slug: str, draft_lifetime_hours: int = 24
+    session: Session,
+    user: User,
+    instrument: Instrument,
+    *,
+    slug: str,
+    draft_lifetime_hours: int = 24,
 ) -> Study:
     """Create an unpublished study from `instrument`, with `user` on its team."""
     require(session, user, CREATE_STUDY)
@@ -159,7 +164,7 @@ def _set_status(
         raise WrongState(f"cannot go from {study.status} to {status}")
     with write_transaction(session):
         study.status = status
-        record(session, user, f"study.{ 'close' if status == 'closed' else 'reopen'}", study)
+        record(session, user, f"study.{'close' if status == 'closed' else 'reopen'}", study)
 
 
 def counts(session: Session, study: Study) -> Counts:
