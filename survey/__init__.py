@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from survey import models  # noqa: F401  (registers the tables)
+    from survey.web.auth import init_auth
     from survey.web.headers import init_headers
     from survey.web.sessions import ServerSessionInterface
 
@@ -49,15 +50,20 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.session_interface = ServerSessionInterface()
     init_headers(app)
+    init_auth(app)
     # Werkzeug's request log names the client's address: never let it through.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
 def _register_blueprints(app: Flask) -> None:
     from survey.cli import register_cli
+    from survey.web.auth import bp as auth_bp
     from survey.web.errors import register_error_pages
     from survey.web.respond import bp as respond_bp
+    from survey.web.studio import bp as studio_bp
 
     app.register_blueprint(respond_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(studio_bp)
     register_error_pages(app)
     register_cli(app)

@@ -11,8 +11,10 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from instruments import InstrumentInvalid, library_names, load_instrument, load_library
+from instruments.lint import format_findings, lint_instrument
 from survey.extensions import db, write_transaction
-from survey.services import exports, responses, web_sessions
+from survey.models.staff import ROLES
+from survey.services import accounts, exports, responses, web_sessions
 from survey.services.errors import InvalidSlug, StudyNotFound, StudySlugTaken
 from survey.services.studies import create_study, find_study
 
@@ -137,16 +139,66 @@ def serve_command(host: str, port: int, workers: int) -> None:
     serve(host=host, port=port, workers=workers)
 
 
+@click.group("user")
+def user_group() -> None:
+    """Manage staff accounts."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@with_appcontext
+def user_create(email: str, role: str) -> None:
+    """Create a staff account and print its one-time password (shown once)."""
+    try:
+        created = accounts.create_user(db.session, email=email, role=role)
+    except accounts.EmailTaken:
+        click.echo(f"An account for {accounts.normalise_email(email)} exists already.", err=True)
+        sys.exit(2)
+    except accounts.AccountError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    click.echo(f"Created {created.user.email} ({role}).")
+    click.echo(f"One-time password: {created.one_time_password}")
+    click.echo("It works once: the person chooses their own password at first sign-in.")
+
+
+@click.group("instrument")
+def instrument_group() -> None:
+    """Check instruments."""
+
+
+@instrument_group.command("lint")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def instrument_lint(path: Path, fmt: str) -> None:
+    """Check an instrument against the trauma-informed rules; exit 1 on errors, 2 if invalid."""
+    try:
+        instrument = load_instrument(path)
+    except InstrumentInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    findings = lint_instrument(instrument)
+    click.echo(format_findings(findings, fmt, filename=str(path)))
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+COMMANDS = (
+    init_command,
+    demo_command,
+    study_group,
+    export_command,
+    purge_command,
+    serve_command,
+    user_group,
+    instrument_group,
+)
+
+
 def register_cli(app: Flask) -> None:
     """Add the `heard` subcommands to `app`."""
-    for command in (
-        init_command,
-        demo_command,
-        study_group,
-        export_command,
-        purge_command,
-        serve_command,
-    ):
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 

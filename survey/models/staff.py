@@ -67,6 +67,20 @@ class User(db.Model):
         """Return True for administrators, who see every study."""
         return self.role == "admin"
 
+    # What a login manager asks of a user; the session keeps the public id and
+    # the epoch, never the row id, so bumping the epoch ends every session.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Return True while the account may sign in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Return what the session stores to find this user again."""
+        return f"{self.public_id}:{self.session_epoch}"
+
 
 class Membership(db.Model):
     """A staff member's place on one study's team."""
