@@ -11,6 +11,7 @@ import pytest
 
 from instruments import ErrorCode, InstrumentInvalid, Problem, load_instrument, load_library
 from instruments._validate_yaml import MAX_DOCUMENT_BYTES
+from instruments.upload import load_upload
 from tests.instruments.builders import (
     choices,
     item,
@@ -183,7 +184,14 @@ CASES = [
          f"{SECOND_ITEM}.show_if", "show_if"),
     # the bundled library
     Case(ErrorCode.LIBRARY_UNKNOWN, lambda: load_library("no-such-instrument"), ""),
+    # uploads
+    Case(ErrorCode.UPLOAD_FILE_TYPE, lambda: _uploaded(b"format: x", "notes.txt"), ""),
 ]  # fmt: skip
+
+
+def _uploaded(data: bytes, filename: str) -> None:
+    """Raise the problems of an upload, as loading does."""
+    raise InstrumentInvalid(load_upload(data, filename).problems)
 
 
 def _problems(case: Case) -> tuple[Problem, ...]:
