@@ -217,6 +217,11 @@ class ErrorCode(Enum):
         "LIBRARY_UNKNOWN",
         "There is no bundled instrument called '{name}'. Available: {available}.",
     )
+    # Uploads of any kind
+    UPLOAD_FILE_TYPE = (
+        "UPLOAD_FILE_TYPE",
+        "Only .yaml, .yml, .xlsx and .xls files can be uploaded: {detail}.",
+    )
     # XLSForm import: the upload
     XLSFORM_FILE_TYPE = (
         "XLSFORM_FILE_TYPE",

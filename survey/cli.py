@@ -14,7 +14,7 @@ from instruments import InstrumentInvalid, library_names, load_instrument, load_
 from instruments.lint import format_findings, lint_instrument
 from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
-from survey.services import accounts, exports, responses, web_sessions
+from survey.services import accounts, exports, responses, staff_admin, web_sessions
 from survey.services.errors import InvalidSlug, StudyNotFound, StudySlugTaken
 from survey.services.studies import create_study, find_study
 
@@ -159,6 +159,22 @@ def user_create(email: str, role: str) -> None:
         click.echo(str(error), err=True)
         sys.exit(2)
     click.echo(f"Created {created.user.email} ({role}).")
+    click.echo(f"One-time password: {created.one_time_password}")
+    click.echo("It works once: the person chooses their own password at first sign-in.")
+
+
+@user_group.command("reset-password")
+@click.option("--email", required=True)
+@with_appcontext
+def user_reset_password(email: str) -> None:
+    """Give an account a new one-time password (shown once); its sessions end."""
+    address = accounts.normalise_email(email)
+    user = staff_admin.find_user_by_email(db.session, address)
+    if user is None:
+        click.echo(f"No account for {address}.", err=True)
+        sys.exit(2)
+    created = staff_admin.reset_password(db.session, None, user)
+    click.echo(f"Reset the password of {address}; every session of the account has ended.")
     click.echo(f"One-time password: {created.one_time_password}")
     click.echo("It works once: the person chooses their own password at first sign-in.")
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: app -> client -> runner, a fresh database each.
+"""Fixtures shared by every test: app -> client -> runner -> staff, a fresh database each.
 
 The database is SQLite in a temporary folder, or the PostgreSQL server named by
 HEARD_TEST_DATABASE_URL (make test runs the suite a second time that way).
@@ -6,8 +6,9 @@ HEARD_TEST_DATABASE_URL (make test runs the suite a second time that way).
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import create_app
 from survey.extensions import db
+from survey.services import accounts
+from tests.factories import signed_in
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -63,6 +66,34 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A runner for the `heard` commands of `app`."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def staff(app: Flask) -> Callable[..., FlaskClient]:
+    """A maker of clients signed in as new accounts: `staff("researcher")`."""
+    return functools.partial(signed_in, app)
+
+
+class Clock:
+    """A stopped clock that a test moves by hand."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock `seconds` forward."""
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Staff sign-in's clock (lockouts, codes, idle sessions), stopped on a minute boundary."""
+    stopped = Clock(1_800_000_000.0)
+    monkeypatch.setattr(accounts, "seconds_now", stopped)
+    return stopped
 
 
 @pytest.fixture

@@ -1,17 +1,22 @@
-"""Builders for test data: instruments as YAML text, studies in the database."""
+"""Builders for test data: instruments as YAML text, studies, staff accounts and sign-ins."""
 
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from instruments import load_instrument, load_library
 from instruments.schema import Consent, Instrument
 from survey.extensions import db, write_transaction
 from survey.models import Study
+from survey.services import accounts
 from survey.services.studies import create_study
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -127,3 +132,58 @@ def study(app: Flask, slug: str) -> Study:
     """Return the study at `slug` (detached)."""
     with app.app_context():
         return db.session.query(Study).filter_by(slug=slug).one()
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff account made for a test, with the password it signs in with."""
+
+    id: int
+    public_id: str
+    email: str
+    role: str
+    password: str
+
+
+def make_staff(
+    app: Flask, role: str, email: str | None = None, password: str = STAFF_PASSWORD
+) -> StaffMember:
+    """Create an account with `role` and a known password, already changed from the first."""
+    address = email or f"{role.replace('_', '-')}-{secrets.token_hex(4)}@example.org"
+    with app.app_context():
+        created = accounts.create_user(db.session, email=address, role=role)
+        accounts.change_password(
+            db.session, created.user, current=created.one_time_password, new=password
+        )
+        user = created.user
+        return StaffMember(user.id, user.public_id, user.email, user.role, password)
+
+
+def sign_in(
+    client: FlaskClient, email: str, password: str, code: str | None = None
+) -> TestResponse:
+    """Post the sign-in form (with its CSRF token) and follow the redirects."""
+    page = client.get("/studio/login")
+    form = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+    form |= {"email": email, "password": password}
+    if code is not None:
+        form["code"] = code
+    return client.post("/studio/login", data=form, follow_redirects=True)
+
+
+def signed_in(app: Flask, role: str, email: str | None = None) -> FlaskClient:
+    """Return a new client signed in as a new account with `role`."""
+    member = make_staff(app, role, email=email)
+    client = app.test_client()
+    response = sign_in(client, member.email, member.password)
+    assert response.status_code == 200, response.status_code
+    return client
+
+
+def form_token(client: FlaskClient) -> str:
+    """Return the CSRF token of `client`'s session (from the sign-in form, or where it leads)."""
+    page = client.get("/studio/login", follow_redirects=True)
+    return csrf_token(page.get_data(as_text=True))

@@ -60,13 +60,11 @@ def record_failure(session: Session, key: str, limits: Limits, now: float | None
         )
 
 
-def any_window_over(session: Session, key: str, limits: Limits, *, since_window: int) -> bool:
-    """Return True if any window of `key` from `since_window` on reached the limit."""
-    reached = session.scalar(
-        select(AttemptWindow.window).where(
-            AttemptWindow.key == key,
-            AttemptWindow.window >= since_window,
-            AttemptWindow.count >= limits.per_window,
+def window_counts(session: Session, key: str, *, since_window: int) -> dict[int, int]:
+    """Return the wrong attempts of `key` in each window from `since_window` on."""
+    rows = session.execute(
+        select(AttemptWindow.window, AttemptWindow.count).where(
+            AttemptWindow.key == key, AttemptWindow.window >= since_window
         )
     )
-    return reached is not None
+    return {row.window: row.count for row in rows}

@@ -57,6 +57,22 @@ def require(session: Session, user: User, action: str, study: Study | None = Non
         raise NotAllowed(action)
 
 
+def study_for(session: Session, user: User, slug: str, action: str = VIEW) -> Study:
+    """Return the study at `slug` if `user` may do `action` on it; raise NotAllowed otherwise.
+
+    A study the person may not see and a study that does not exist raise the
+    same error, so a refusal never reveals that a slug is in use.
+    """
+    study = session.scalar(select(Study).where(Study.slug == slug))
+    if (
+        study is None
+        or not may(session, user, VIEW, study)
+        or not may(session, user, action, study)
+    ):
+        raise NotAllowed(action)
+    return study
+
+
 def visible_studies(session: Session, user: User) -> list[Study]:
     """Return the studies `user` may see, newest first."""
     query = select(Study).order_by(Study.created_on.desc(), Study.id.desc())

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from instruments.schema import Instrument, Section
 from survey.extensions import write_transaction
-from survey.models import Answer, Response, Study, Submission
+from survey.models import Answer, InstrumentVersion, Response, Study, Submission
 from survey.models.studies import today
 from survey.services import attempts, phrases
 from survey.services.answers import Stored, decode
@@ -55,6 +55,21 @@ def live_response(session: Session, response_id: str | None, study: Study) -> Re
     if response.status == "completed":
         raise AlreadySubmitted(response_id)
     return response
+
+
+def version_of(session: Session, response_id: str | None, study: Study) -> InstrumentVersion | None:
+    """Return the instrument version a response of `study` is answering (None: no such response).
+
+    A response keeps the version it started on: publishing a new version
+    changes what new respondents get, never what someone already answering sees.
+    """
+    if not response_id:
+        return None
+    return session.scalar(
+        select(InstrumentVersion)
+        .join(Response, Response.instrument_version_id == InstrumentVersion.id)
+        .where(Response.id == response_id, Response.study_id == study.id)
+    )
 
 
 def stored_answers(session: Session, response_id: str) -> dict[str, Stored]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from instruments import load_instrument
 from instruments.schema import Instrument
-from survey.models import InstrumentVersion, Study
+from survey.models import InstrumentVersion, Study, StudyVersion
+from survey.models.staff import now
 from survey.services.errors import InvalidSlug, StudyClosed, StudyNotFound, StudySlugTaken
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -57,6 +58,10 @@ def create_study(
     )
     session.add(study)
     session.flush()
+    if publish:
+        session.add(
+            StudyVersion(study_id=study.id, instrument_version_id=version.id, published_at=now())
+        )
     return study
 
 

@@ -9,6 +9,7 @@ response keeps the version it answered.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -70,6 +71,11 @@ class Counts:
 
 def check_source(source: str, filename: str = "instrument.yaml") -> DraftReport:
     """Validate and lint instrument YAML; never raises for a bad instrument."""
+    return _checked(source, filename)
+
+
+@lru_cache(maxsize=16)
+def _checked(source: str, filename: str) -> DraftReport:
     try:
         instrument = load_instrument(source, filename=filename)
     except InstrumentInvalid as error:
@@ -106,6 +112,7 @@ def draft_source(study: Study) -> str:
 def save_draft(session: Session, user: User, study: Study, source: str) -> DraftReport:
     """Keep `source` as the study's draft, whatever its problems, and report on it."""
     require(session, user, EDIT, study)
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
     report = check_source(source, filename=f"{study.slug}.yaml")
     with write_transaction(session):
         study.draft_source = source
@@ -122,8 +129,13 @@ def discard_draft(session: Session, user: User, study: Study) -> None:
 
 
 def publish(session: Session, user: User, study: Study) -> Study:
-    """Freeze the draft (if any) as a new version and open the study to respondents."""
+    """Freeze the draft as a new version: what new respondents get from now on.
+
+    The first publication opens the study; a closed study stays closed.
+    """
     require(session, user, EDIT, study)
+    if study.status != "draft" and study.draft_source is None:
+        raise WrongState("there is no draft to publish")
     report = check_source(draft_source(study), filename=f"{study.slug}.yaml")
     if not report.publishable:
         raise NotPublishable(report)
@@ -132,7 +144,8 @@ def publish(session: Session, user: User, study: Study) -> Study:
         changed = version.id != study.instrument_version_id or study.status == "draft"
         study.instrument_version = version
         study.draft_source = None
-        study.status = "open"
+        # A closed study stays closed: the new version waits for it to reopen.
+        study.status = "closed" if study.status == "closed" else "open"
         if changed:
             session.add(
                 StudyVersion(
@@ -196,3 +209,61 @@ def versions(session: Session, study: Study) -> list[StudyVersion]:
 def published_instrument(study: Study) -> Instrument:
     """Return the version respondents get now."""
     return instrument_of(study.instrument_version)
+
+
+def publish_blockers(study: Study, report: DraftReport) -> list[str]:
+    """Return, in words, what stands in the way of publishing (empty: nothing)."""
+    if study.status != "draft" and study.draft_source is None:
+        return ["There is no draft to publish: edit the instrument to make one."]
+    blockers = []
+    if report.instrument is None:
+        errors = sum(1 for p in report.problems if p.is_error)
+        blockers.append(f"The draft has {_count(errors, 'problem')} that stop it loading.")
+    lint_errors = sum(1 for f in report.findings if f.severity == "error")
+    if lint_errors:
+        blockers.append(f"The lint found {_count(lint_errors, 'error')}.")
+    if report.placeholders:
+        placeholders = _count(len(report.placeholders), "placeholder")
+        blockers.append(f"{placeholders} from the XLSForm import still need your own words.")
+    return blockers
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the study's overview page shows."""
+
+    study: Study
+    counts: Counts
+    report: DraftReport
+    blockers: list[str]
+    has_draft: bool
+    published: StudyVersion | None
+    published_count: int
+
+
+def overview(session: Session, study: Study) -> Overview:
+    """Return the counts, the draft's checks and the versions of `study`."""
+    report = check_source(draft_source(study), filename=f"{study.slug}.yaml")
+    published = versions(session, study)
+    return Overview(
+        study=study,
+        counts=counts(session, study),
+        report=report,
+        blockers=publish_blockers(study, report),
+        has_draft=study.draft_source is not None,
+        published=published[-1] if published and study.status != "draft" else None,
+        published_count=len(published),
+    )
+
+
+def working_instrument(study: Study) -> Instrument:
+    """Return the draft's instrument when the draft loads, else the published one."""
+    if study.draft_source is not None:
+        report = check_source(study.draft_source, filename=f"{study.slug}.yaml")
+        if report.instrument is not None:
+            return report.instrument
+    return published_instrument(study)

@@ -1,8 +1,17 @@
-"""Where a respondent can get help, and what Heard stores: the words both pages use."""
+"""Where a respondent can get help: the instrument's lists, a study's own, or the UK defaults.
+
+A study may replace the instrument's support list in any language. In the
+studio a list is written one resource a line, its parts separated by ``|``:
+``Name | phone | web address | what it is``; only the name is required.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
 from instruments.schema import Instrument, SupportResource
+from survey.services.errors import ServiceError
 
 DEFAULT_SUPPORT = (
     SupportResource(
@@ -17,14 +26,84 @@ DEFAULT_SUPPORT = (
         description="If you are in danger now, call 999.",
     ),
 )
+PARTS = ("name", "phone", "url", "description")
+MAX_RESOURCES = 10
+MAX_LENGTHS = {"name": 100, "phone": 30, "url": 300, "description": 300}
+PHONE_CHARACTERS = set("0123456789 +-()")
+
+Overrides = Mapping[str, Sequence[Mapping[str, str]]]
 
 
-def support_for(instrument: Instrument | None, language: str) -> tuple[SupportResource, ...]:
-    """Return the instrument's support resources in `language`, else the UK defaults."""
-    if instrument is not None:
-        resources = instrument.support.get(language) or instrument.support.get(
-            instrument.default_language
-        )
+class SupportListInvalid(ServiceError):
+    """A support list written in the studio is not right; the message says where and why."""
+
+
+def support_for(
+    instrument: Instrument | None, language: str, overrides: Overrides | None = None
+) -> tuple[SupportResource, ...]:
+    """Return the support resources to show in `language`.
+
+    The study's own list in that language comes first, then the instrument's;
+    failing both, the study's and then the instrument's list in the default
+    language; failing all, the UK defaults.
+    """
+    overrides = overrides or {}
+    if instrument is None:
+        return _resources(overrides.get(language)) or DEFAULT_SUPPORT
+    for lang in (language, instrument.default_language):
+        resources = _resources(overrides.get(lang)) or tuple(instrument.support.get(lang, ()))
         if resources:
-            return tuple(resources)
+            return resources
     return DEFAULT_SUPPORT
+
+
+def _resources(entries: Sequence[Mapping[str, str]] | None) -> tuple[SupportResource, ...]:
+    return tuple(
+        SupportResource(**{part: entry.get(part) or None for part in PARTS})  # type: ignore[arg-type]
+        for entry in entries or ()
+        if entry.get("name")
+    )
+
+
+def support_text(entries: Sequence[Mapping[str, str]]) -> str:
+    """Return a support list as the studio's text: one resource a line, parts split by |."""
+    lines = []
+    for entry in entries:
+        parts = [entry.get(part) or "" for part in PARTS]
+        while parts and not parts[-1]:
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def parse_support(text: str) -> list[dict[str, str]]:
+    """Return the resources written in `text`; raise SupportListInvalid naming the line."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(lines) > MAX_RESOURCES:
+        raise SupportListInvalid(f"List at most {MAX_RESOURCES} places to get help.")
+    return [_parse_line(number, line) for number, line in lines]
+
+
+def _parse_line(number: int, line: str) -> dict[str, str]:
+    values = [part.strip() for part in line.split("|")]
+    if len(values) > len(PARTS):
+        raise SupportListInvalid(
+            f"Line {number}: use at most 4 parts (name | phone | web address | what it is)."
+        )
+    entry = {part: value for part, value in zip(PARTS, values, strict=False) if value}
+    if not entry.get("name"):
+        raise SupportListInvalid(f"Line {number}: start with the name of the service.")
+    for part, value in entry.items():
+        if len(value) > MAX_LENGTHS[part]:
+            raise SupportListInvalid(
+                f"Line {number}: the {part} is too long (at most {MAX_LENGTHS[part]} characters)."
+            )
+    phone = entry.get("phone", "")
+    if phone and (not set(phone) <= PHONE_CHARACTERS or not any(c.isdigit() for c in phone)):
+        raise SupportListInvalid(
+            f"Line {number}: the phone number may hold only digits, spaces and + - ( )."
+        )
+    url = entry.get("url", "")
+    if url and (urlsplit(url).scheme != "https" or not urlsplit(url).hostname):
+        raise SupportListInvalid(f"Line {number}: the web address must start with https://.")
+    return entry

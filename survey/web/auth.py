@@ -7,9 +7,6 @@ form answers every failure with the same words.
 
 from __future__ import annotations
 
-import time
-
-import pyotp
 from flask import (
     Blueprint,
     Flask,
@@ -24,16 +21,14 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from survey.extensions import db, login, write_transaction
+from survey.extensions import db, login
 from survey.models import User
 from survey.services import accounts
-from survey.services.audit import record
 
 bp = Blueprint("auth", __name__, url_prefix="/studio")
 
 FAILED = "Email address, password or code not recognised."
 LOCKED = "Too many attempts. For your account's safety, try again in 15 minutes."
-OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static"}
 SETUP_ENDPOINTS = {"auth.password", "auth.totp_setup", "auth.logout"}
 
 
@@ -68,17 +63,22 @@ def login_view():
         return render_template("staff/login.html", error=LOCKED, need_code=False), 429
     except accounts.LoginFailed:
         return render_template("staff/login.html", error=FAILED, need_code=False), 401
+    _renew_login(user)
+    return redirect(url_for("studio.index"), code=303)
+
+
+def _renew_login(user: User) -> None:
+    """Sign `user` in on a fresh session token: an older cookie is worth nothing."""
     session.rotate()
     login_user(user)
-    session["staff_seen"] = time.time()
-    return redirect(url_for("studio.index"), code=303)
+    session["staff_seen"] = accounts.seconds_now()
 
 
 @bp.post("/logout")
 def logout():
     """Sign out everywhere: every session of this account ends."""
     if current_user.is_authenticated:
-        accounts.end_all_sessions(db.session, current_user)
+        accounts.end_all_sessions(db.session, current_user._get_current_object())
     logout_user()
     session.end()
     return redirect(url_for("auth.login_view"), code=303)
@@ -93,19 +93,20 @@ def password():
     form = request.form
     if form.get("new") != form.get("confirm"):
         return render_template("staff/password.html", error="The new passwords do not match."), 400
+    user = current_user._get_current_object()
     try:
         accounts.change_password(
-            db.session, current_user, current=form.get("current", ""), new=form.get("new", "")
+            db.session, user, current=form.get("current"), new=form.get("new", "")
         )
     except accounts.LoginFailed:
         return render_template(
             "staff/password.html", error="Your current password is not right."
         ), 400
+    except accounts.AccountLocked:
+        return render_template("staff/password.html", error=LOCKED), 429
     except accounts.WeakPassword as error:
         return render_template("staff/password.html", error=str(error)), 400
-    db.session.refresh(current_user)
-    session.rotate()
-    login_user(current_user)
+    _renew_login(user)
     flash("Your password is changed. You are signed out everywhere else.")
     return redirect(url_for("studio.index"), code=303)
 
@@ -113,21 +114,22 @@ def password():
 @bp.route("/totp", methods=["GET", "POST"])
 @login_required
 def totp_setup():
-    """Set up a second factor: show a secret, confirm with a code."""
-    secret = session.get("totp_pending") or pyotp.random_base32()
+    """Set up a second factor: show a secret, confirm with a code; other sessions end."""
+    user = current_user._get_current_object()
+    if user.totp_secret:
+        return render_template("staff/totp.html", already_on=True)
+    secret = session.get("totp_pending") or accounts.new_totp_secret()
     session["totp_pending"] = secret
-    uri = pyotp.TOTP(secret).provisioning_uri(name=current_user.email, issuer_name="Heard")
+    page = {"secret": secret, "uri": accounts.totp_uri(secret, user.email), "already_on": False}
     if request.method == "GET":
-        return render_template("staff/totp.html", secret=secret, uri=uri, error=None)
-    if not pyotp.TOTP(secret).verify(request.form.get("code", "").replace(" ", ""), valid_window=1):
-        return render_template(
-            "staff/totp.html", secret=secret, uri=uri, error="That code is not right."
-        ), 400
-    with write_transaction(db.session):
-        current_user.totp_secret = secret
-        record(db.session, current_user, "totp.enable", current_user)
+        return render_template("staff/totp.html", error=None, **page)
+    try:
+        accounts.enable_totp(db.session, user, secret=secret, code=request.form.get("code", ""))
+    except accounts.WrongCode:
+        return render_template("staff/totp.html", error="That code is not right.", **page), 400
     session.pop("totp_pending", None)
-    flash("Two-step sign-in is on.")
+    _renew_login(user)
+    flash("Two-step sign-in is on. You are signed out everywhere else.")
     return redirect(url_for("studio.index"), code=303)
 
 
@@ -143,7 +145,7 @@ def _guard_staff_session():
         session.end()
         flash("You were signed out after a time without activity.")
         return redirect(url_for("auth.login_view"), code=303)
-    session["staff_seen"] = time.time()
+    session["staff_seen"] = accounts.seconds_now()
     if request.endpoint in SETUP_ENDPOINTS:
         return None
     if current_user.must_change_password:
@@ -153,9 +155,18 @@ def _guard_staff_session():
     return None
 
 
+def _no_client_identifier() -> str:
+    """Stand in for Flask-Login's session identifier, a hash of address and user agent."""
+    return ""
+
+
 def init_auth(app: Flask) -> None:
     """Bind Flask-Login and the staff session guard to `app`."""
     login.init_app(app)
     login.login_view = "auth.login_view"
     login.login_message = "Please sign in."
+    # Flask-Login stores a hash of the client's address and user agent in the
+    # session at every login, even with session protection off. Heard never
+    # reads either, so the identifier is empty.
+    login._session_identifier_generator = _no_client_identifier
     app.before_request(_guard_staff_session)

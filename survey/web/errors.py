@@ -19,6 +19,7 @@ from survey.services.errors import (
 from survey.web.respond.context import render
 
 log = logging.getLogger(__name__)
+STAFF_BLUEPRINTS = ("auth", "studio")
 
 MESSAGES = {
     400: ("Something in that page was not right", "Please go back and try again."),
@@ -47,10 +48,15 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 413 and request.blueprint in STAFF_BLUEPRINTS:
+            limit = app.config["HEARD_UPLOAD_MAX_BYTES"] / 1_048_576
+            return _page(413, "That file is too large", f"Upload a file of at most {limit:g} MB.")
         return _page(error.code or 500)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if request.blueprint in STAFF_BLUEPRINTS:
+            return _page(400, "This page has expired", "Go back, reload the page and try again.")
         return _page(
             400,
             "This page has expired",

@@ -101,3 +101,10 @@ def test_a_text_file_named_xlsx_is_refused_by_its_content():
     result = load_upload(b"type,name,label\n", "form.xlsx")
 
     assert codes(result) == ["XLSFORM_FILE_TYPE"]
+
+
+@pytest.mark.parametrize("name", ["form.xlsm", "form.xlsb"])
+def test_a_macro_workbook_name_is_refused_as_a_macro_workbook(name):
+    data = workbook(survey(["text", "q1", "Where?"]))
+
+    assert codes(load_upload(data, name)) == ["XLSFORM_MACRO_WORKBOOK"]

@@ -103,7 +103,7 @@ BANNED = re.compile(
     r"remote_addr|REMOTE_ADDR|access_route|user_agent|HTTP_USER_AGENT|X-Forwarded-For|"
     r"X-Real-IP|request\.referrer|HTTP_REFERER|request\.environ"
 )
-# The one module that may read request metadata (staff login throttling) will be named here.
+# Staff login throttling counts failures per address typed, not per client: no module may.
 ALLOWED: set[str] = set()
 
 

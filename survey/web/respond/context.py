@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, redirect, session, url_for
 from werkzeug.wrappers import Response as HTTPResponse
 
-from instruments.schema import Instrument, SupportResource, is_rtl, language_name
+from instruments.schema import Instrument
 from survey.extensions import db
-from survey.models import Study
-from survey.services import attempts, studies
-from survey.services.support import support_for
+from survey.models import InstrumentVersion, Study
+from survey.services import attempts, responses, studies
+from survey.services.study_settings import offered_languages
+from survey.web.respondent_view import render_respondent, respond_link
 
 STUDY_KEYS = ("lang", "safety_seen", "consented", "response", "submitted", "failures")
 
 
 @dataclass
 class Visit:
-    """The study a respondent is on, its instrument and the chosen language."""
+    """The study a respondent is on, its instrument, the chosen and offered languages."""
 
     study: Study
     instrument: Instrument
     language: str
+    languages: tuple[str, ...]
 
     @property
     def slug(self) -> str:
@@ -31,55 +33,62 @@ class Visit:
 
 
 def visit(slug: str, *, must_be_open: bool = True) -> Visit:
-    """Return the visit to `slug`; start this session's state afresh for a new study."""
+    """Return the visit to `slug`; start this session's state afresh for a new study.
+
+    Someone already answering keeps the instrument version their response
+    started on, even after a newer one is published.
+    """
     db_session = db.session
     study = (
         studies.open_study(db_session, slug)
         if must_be_open
         else studies.find_study(db_session, slug)
     )
-    instrument = studies.instrument_of(study.instrument_version)
     if session.get("study") != slug:
         for key in STUDY_KEYS:
             session.pop(key, None)
         session["study"] = slug
-    language = session.get("lang")
-    if language not in instrument.languages:
-        language = instrument.default_language
-    return Visit(study, instrument, language)
+    version = responses.version_of(db_session, session.get("response"), study)
+    instrument = studies.instrument_of(version or study.instrument_version)
+    languages = offered_languages(study, instrument)
+    return Visit(study, instrument, _language(instrument, languages, version), languages)
 
 
-def exit_url(study: Study | None) -> str:
-    """Return where quick exit goes for `study` (the neutral default otherwise)."""
-    if study is not None and study.exit_url:
-        return study.exit_url
-    return current_app.config["HEARD_DEFAULT_EXIT_URL"]
-
-
-def support(visit_: Visit) -> tuple[SupportResource, ...]:
-    """Return the support resources to show on this visit's pages."""
-    return support_for(visit_.instrument, visit_.language)
+def _language(
+    instrument: Instrument, languages: tuple[str, ...], version: InstrumentVersion | None
+) -> str:
+    """Return the session's language if it may be used, else the study's default."""
+    chosen = session.get("lang")
+    if chosen in languages or (version is not None and chosen in instrument.languages):
+        return chosen
+    return instrument.default_language if instrument.default_language in languages else languages[0]
 
 
 def render(
     template: str, visit_: Visit | None, status: int = 200, **context: object
 ) -> tuple[str, int]:
     """Render a respondent page with the study, language, support and exit link."""
-    language = visit_.language if visit_ else "en"
-    page = render_template(
-        f"respond/{template}",
-        visit=visit_,
-        study=visit_.study if visit_ else None,
-        instrument=visit_.instrument if visit_ else None,
-        lang=language,
-        rtl=is_rtl(language),
-        support=support(visit_) if visit_ else support_for(None, language),
-        exit_url=exit_url(visit_.study if visit_ else None),
-        t=lambda text: text.get(language) if text is not None else "",
-        language_name=language_name,
+    if visit_ is None:
+        return render_respondent(
+            template,
+            study=None,
+            instrument=None,
+            language="en",
+            languages=(),
+            link=respond_link(None),
+            status=status,
+            **context,
+        )
+    return render_respondent(
+        template,
+        study=visit_.study,
+        instrument=visit_.instrument,
+        language=visit_.language,
+        languages=visit_.languages,
+        link=respond_link(visit_.slug),
+        status=status,
         **context,
     )
-    return page, status
 
 
 def to(endpoint: str, visit_: Visit, **values: str) -> HTTPResponse:

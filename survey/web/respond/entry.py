@@ -30,7 +30,7 @@ def start(slug: str):
     """Keep the chosen language and go on to the safety page (first time) or consent."""
     visit_ = visit(slug)
     language = request.form.get("lang", "")
-    if language in visit_.instrument.languages:
+    if language in visit_.languages:
         session["lang"] = language
     if session.get("response"):
         return to("resume_here", visit_)

@@ -9,7 +9,7 @@ from survey.extensions import csrf, db
 from survey.models import Study
 from survey.services import responses
 from survey.web.respond.blueprint import bp
-from survey.web.respond.context import exit_url
+from survey.web.respondent_view import exit_url
 
 
 @bp.route("/x", methods=["GET", "POST"])
