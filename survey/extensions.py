@@ -19,6 +19,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
@@ -91,3 +92,12 @@ def write_transaction(session: Session) -> Iterator[Session]:
             yield session
     finally:
         _immediate.reset(token)
+
+
+def upsert_statement(session: Session, model: type, rows: list[dict] | dict):
+    """Return an INSERT of `rows` into `model` that can take ON CONFLICT, for this database."""
+    if isinstance(session, scoped_session):
+        session = session()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).values(rows)

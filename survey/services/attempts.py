@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from survey.extensions import write_transaction
+from survey.extensions import upsert_statement, write_transaction
 from survey.models import AttemptWindow
 
 
@@ -43,14 +43,13 @@ def allowed(session: Session, key: str, limits: Limits, now: float | None = None
 def record_failure(session: Session, key: str, limits: Limits, now: float | None = None) -> None:
     """Count one wrong attempt for `key`, and forget windows that have passed."""
     window = _window(limits, now)
+    # One atomic upsert: two first failures at once must not collide on the key.
+    statement = upsert_statement(session, AttemptWindow, {"key": key, "window": window, "count": 1})
+    statement = statement.on_conflict_do_update(
+        index_elements=["key", "window"], set_={"count": AttemptWindow.count + 1}
+    )
     with write_transaction(session):
-        changed = session.execute(
-            update(AttemptWindow)
-            .where(AttemptWindow.key == key, AttemptWindow.window == window)
-            .values(count=AttemptWindow.count + 1)
-        ).rowcount
-        if not changed:
-            session.add(AttemptWindow(key=key, window=window, count=1))
+        session.execute(statement)
         # Keep a day of windows: account lockouts look back further than one window.
         keep = max(2, 86400 // limits.window_seconds)
         session.execute(

@@ -12,12 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from instruments.schema import Instrument, Section
-from survey.extensions import write_transaction
+from survey.extensions import upsert_statement, write_transaction
 from survey.models import Answer, InstrumentVersion, Response, Study, Submission
 from survey.models.studies import today
 from survey.services import attempts, phrases
@@ -122,9 +121,7 @@ def _upsert(session: Session, response_id: str, answers: Mapping[str, Stored]) -
         {"response_id": response_id, "item_id": item_id, "value": s.encoded(), "code": s.code}
         for item_id, s in answers.items()
     ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Answer).values(rows)
+    statement = upsert_statement(session, Answer, rows)
     statement = statement.on_conflict_do_update(
         index_elements=["response_id", "item_id"],
         set_={"value": statement.excluded.value, "code": statement.excluded.code},
