@@ -9,7 +9,8 @@
     leaving = true;
     document.body.classList.add("leaving");
     document.title = "Weather";
-    try { navigator.sendBeacon("/x"); } catch (e) { /* the exit link still works */ }
+    var link = document.querySelector("[data-exit]");
+    try { navigator.sendBeacon(link ? link.getAttribute("href") : "/x"); } catch (e) { /* the link still works */ }
     window.location.replace(url);
   }
   function exitUrl() {
@@ -43,6 +44,9 @@
     presses.push(now);
     if (presses.length >= 3) { leave(exitUrl()); }
   });
+  // Put keyboard and screen-reader focus on the error summary when a page has one.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   // Returning with Back from the exit site must not show this page from memory.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }

@@ -48,9 +48,19 @@ def test_quick_exit_goes_to_the_study_exit_url(app, client):
 
 
 def test_quick_exit_without_a_session_still_leaves(client):
-    response = client.post("/x")
+    response = client.get("/x")
     assert response.status_code == 303
     assert response.headers["Location"] == "https://www.bbc.co.uk/weather"
+
+
+def test_the_scripts_beacon_ends_the_session_with_an_empty_answer(app, client):
+    add_study(app)
+    person = Respondent(client, "tiny")
+    person.begin()
+    response = client.post("/x")
+    assert response.status_code == 204 and response.get_data() == b""
+    assert '"cookies"' in response.headers["Clear-Site-Data"]
+    assert rows(app, WebSession) == 0 and rows(app, Response) == 0
 
 
 def test_the_exit_link_is_first_in_the_tab_order_and_visible_at_the_top(app, client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, session
+from flask import make_response, redirect, request, session
 from sqlalchemy import select
 
 from survey.extensions import csrf, db
@@ -15,15 +15,20 @@ from survey.web.respondent_view import exit_url
 @bp.route("/x", methods=["GET", "POST"])
 @csrf.exempt
 def quick_exit():
-    """End the session (discarding unsaved answers) and redirect to the neutral exit URL.
+    """End the session (discarding unsaved answers) and leave for the neutral exit URL.
 
     A GET is allowed on purpose: without JavaScript the exit button is a plain
-    link, and leaving must work with one tap. It only ever destroys state.
+    link, and leaving must work with one tap; it redirects. The script's
+    beacon POSTs while the page itself leaves with location.replace, so a POST
+    gets an empty 204. Either way it only ever destroys state.
     """
     slug = session.get("study")
     study = db.session.scalar(select(Study).where(Study.slug == slug)) if slug else None
     responses.discard_unsaved(db.session, session.get("response"))
     session.end()
-    response = redirect(exit_url(study), code=303)
+    if request.method == "POST":
+        response = make_response("", 204)
+    else:
+        response = redirect(exit_url(study), code=303)
     response.headers["Clear-Site-Data"] = '"cookies", "storage"'
     return response
