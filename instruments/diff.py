@@ -8,16 +8,10 @@ from instruments.schema import Instrument, Item, Section
 
 ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name != "id")
 SECTION_FIELDS = ("title", "intro", "content_note", "sensitive", "skippable", "show_if")
-TOP_FIELDS = (
-    "title",
-    "purpose",
-    "languages",
-    "estimated_minutes",
-    "organisation",
-    "contact",
-    "consent",
-    "support",
-    "layout",
+TOP_FIELDS = tuple(
+    f.name
+    for f in fields(Instrument)
+    if f.name not in ("id", "version", "sections", "content_hash", "source")
 )
 
 
