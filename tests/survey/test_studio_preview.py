@@ -197,3 +197,20 @@ def test_a_phrase_typed_in_the_preview_is_not_checked(app, researcher):
 
     assert "no phrase is checked" in text(response)
     assert stored(app)["attempt_window"] == 0
+
+
+def test_a_sections_intro_is_shown_on_its_first_page(app, researcher):
+    sections = [
+        {
+            "id": "about",
+            "title": "About you",
+            "intro": "A few questions about how it started.",
+            "items": [{"id": "felt_safe", "type": "yes_no", "label": "Did you feel safe?"}],
+        }
+    ]
+    post(researcher, "/studio/studies/tiny/edit", {"source": edited_yaml(sections=sections)})
+
+    page = text(researcher.get(f"{PREVIEW}/en/p/about"))
+
+    assert '<p class="caption">About you</p>' in page
+    assert "A few questions about how it started." in page
