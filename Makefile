@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install clean test-sqlite test-postgres
+.PHONY: run test lint install clean test-sqlite test-postgres messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/heard demo --host $(HOST) --port $(PORT)
 	$(BIN)/heard serve --host $(HOST) --port $(PORT) --workers 2
+
+# Extract the respondent interface text, update every catalogue and compile it (commit all three).
+messages: $(STAMP)
+	$(BIN)/python tools/messages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check survey instruments coding analysis tests bench tools

@@ -43,11 +43,13 @@ def _init_extensions(app: Flask) -> None:
     from survey import models  # noqa: F401  (registers the tables)
     from survey.web.auth import init_auth
     from survey.web.headers import init_headers
+    from survey.web.respondent_view import init_translations
     from survey.web.sessions import ServerSessionInterface
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
+    init_translations(app)
     app.session_interface = ServerSessionInterface()
     init_headers(app)
     init_auth(app)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from instruments.schema import Item
+from survey.services.messages import N_
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "scale", "yes_no")
 SELF_DESCRIBE_MAX = 200
@@ -87,8 +88,8 @@ class _FieldError(Exception):
 
 def _required_message(item: Item) -> str:
     if item.type in CHOICE_TYPES:
-        return "Select an answer, or choose “Prefer not to say”."
-    return "Enter an answer, or choose “Prefer not to say”."
+        return N_("Select an answer, or choose “Prefer not to say”.")
+    return N_("Enter an answer, or choose “Prefer not to say”.")
 
 
 def _values(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
@@ -101,7 +102,7 @@ def _values(form: Mapping[str, Sequence[str]], name: str) -> list[str]:
 def _single(form: Mapping[str, Sequence[str]], name: str) -> str | None:
     values = [v for v in _values(form, name) if v != ""]
     if len(values) > 1:
-        raise _FieldError("Choose only one answer.", name)
+        raise _FieldError(N_("Choose only one answer."), name)
     return values[0] if values else None
 
 
@@ -122,10 +123,10 @@ def _read_choice(item: Item, form: Mapping[str, Sequence[str]]) -> Stored | None
         return non_answer
     if item.type == "scale":
         if value not in {str(c.value) for c in item.choices}:
-            raise _FieldError("Select one of the answers shown.", item.id)
+            raise _FieldError(N_("Select one of the answers shown."), item.id)
         return Stored(value=int(value))
     if value not in item.choice_values():
-        raise _FieldError("Select one of the answers shown.", item.id)
+        raise _FieldError(N_("Select one of the answers shown."), item.id)
     return Stored(value=value)
 
 
@@ -136,9 +137,9 @@ def _read_multiple(item: Item, form: Mapping[str, Sequence[str]]) -> Stored | No
     codes = [v for v in chosen if v in item.non_answers]
     options = [v for v in chosen if v not in item.non_answers]
     if any(v not in item.choice_values() for v in options):
-        raise _FieldError("Select only the answers shown.", item.id)
+        raise _FieldError(N_("Select only the answers shown."), item.id)
     if codes and (options or len(codes) > 1):
-        raise _FieldError("Select answers, or “Prefer not to say”, but not both.", item.id)
+        raise _FieldError(N_("Select answers, or “Prefer not to say”, but not both."), item.id)
     if codes:
         return Stored(code=codes[0])
     order = item.choice_values()
@@ -151,9 +152,11 @@ def _na_box(item: Item, form: Mapping[str, Sequence[str]], has_value: bool) -> S
     if not codes:
         return None
     if len(codes) > 1 or codes[0] not in item.non_answers:
-        raise _FieldError("Choose only one of the options shown.", name)
+        raise _FieldError(N_("Choose only one of the options shown."), name)
     if has_value:
-        raise _FieldError("Give an answer, or choose “Prefer not to say”, but not both.", item.id)
+        raise _FieldError(
+            N_("Give an answer, or choose “Prefer not to say”, but not both."), item.id
+        )
     return Stored(code=codes[0])
 
 
@@ -168,7 +171,12 @@ def _read_text(item: Item, form: Mapping[str, Sequence[str]]) -> Stored | None:
     limit = item.max_length or 5000
     if len(text) > limit:
         raise _FieldError(
-            f"Your answer must be {limit:,} characters or fewer. It is {len(text):,} now.", item.id
+            N_(
+                "Your answer must be %(limit)s characters or fewer. It is %(length)s now.",
+                limit=format(limit, ","),
+                length=format(len(text), ","),
+            ),
+            item.id,
         )
     return Stored(value=text)
 
@@ -182,22 +190,28 @@ def _read_number(item: Item, form: Mapping[str, Sequence[str]]) -> Stored | None
         return None
     number = _parse_number(raw, item)
     if item.min is not None and number < item.min:
-        raise _FieldError(f"Enter a number that is {_plain(item.min)} or more.", item.id)
+        raise _FieldError(
+            N_("Enter a number that is %(min)s or more.", min=_plain(item.min)), item.id
+        )
     if item.max is not None and number > item.max:
-        raise _FieldError(f"Enter a number that is {_plain(item.max)} or less.", item.id)
+        raise _FieldError(
+            N_("Enter a number that is %(max)s or less.", max=_plain(item.max)), item.id
+        )
     return Stored(value=number)
 
 
 def _parse_number(raw: str, item: Item) -> int | float:
     if len(raw) > 30:
-        raise _FieldError("Enter a number, like 3.", item.id)
+        raise _FieldError(N_("Enter a number, like 3."), item.id)
     try:
         number = int(raw) if item.integer else float(raw)
     except ValueError:
-        word = "a whole number" if item.integer else "a number"
-        raise _FieldError(f"Enter {word}, like 3.", item.id) from None
+        message = (
+            N_("Enter a whole number, like 3.") if item.integer else N_("Enter a number, like 3.")
+        )
+        raise _FieldError(message, item.id) from None
     if isinstance(number, float) and not math.isfinite(number):
-        raise _FieldError("Enter a number, like 3.", item.id)
+        raise _FieldError(N_("Enter a number, like 3."), item.id)
     return number
 
 
@@ -214,11 +228,12 @@ def _read_month_year(item: Item, form: Mapping[str, Sequence[str]]) -> Stored | 
     if not month and not year:
         return None
     if not month.isdigit() or not 1 <= int(month) <= 12:
-        raise _FieldError("Choose a month.", f"{item.id}__month")
+        raise _FieldError(N_("Choose a month."), f"{item.id}__month")
     this_year = dt.datetime.now(dt.UTC).year
     if not (year.isdigit() and len(year) == 4 and 1900 <= int(year) <= this_year):
         raise _FieldError(
-            f"Enter a year between 1900 and {this_year}, like 2021.", f"{item.id}__year"
+            N_("Enter a year between 1900 and %(this_year)s, like 2021.", this_year=this_year),
+            f"{item.id}__year",
         )
     return Stored(value=f"{int(year):04d}-{int(month):02d}")
 
@@ -234,7 +249,8 @@ def _self_described(item: Item, form: Mapping[str, Sequence[str]], stored: Store
         return None
     if len(text) > SELF_DESCRIBE_MAX:
         return _FieldError(
-            f"Your description must be {SELF_DESCRIBE_MAX} characters or fewer.", f"{item.id}__text"
+            N_("Your description must be %(limit)s characters or fewer.", limit=SELF_DESCRIBE_MAX),
+            f"{item.id}__text",
         )
     return Stored(value=text)
 

@@ -7,29 +7,31 @@ from dataclasses import dataclass
 
 from instruments.schema import Instrument, Item
 from survey.services.answers import Stored
+from survey.services.messages import N_, Message
 from survey.services.navigation import PAGE, all_steps, visible_items
 
 NON_ANSWER_WORDS = {
-    "prefer_not_to_say": "Prefer not to say",
-    "dont_know": "Don’t know",
-    "not_applicable": "Does not apply to me",
-    "skipped": "Not answered",
-    "not_shown": "Not asked",
+    "prefer_not_to_say": N_("Prefer not to say"),
+    "dont_know": N_("Don’t know"),
+    "not_applicable": N_("Does not apply to me"),
+    "skipped": N_("Not answered"),
+    "not_shown": N_("Not asked"),
 }
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+YES_NO = {"yes": N_("Yes"), "no": N_("No")}
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class ReviewRow:
 
     item_id: str
     question: str
-    answer: str
+    answer: str | Message
     page_key: str
 
 
@@ -50,7 +52,7 @@ class ReviewSection:
     rows: tuple[ReviewRow, ...]
 
 
-def answer_words(item: Item, stored: Stored | None, language: str) -> str:
+def answer_words(item: Item, stored: Stored | None, language: str) -> str | Message:
     """Return an answer as words: choice labels, a month name, or the non-answer's name."""
     if stored is None:
         return NON_ANSWER_WORDS["skipped"]
@@ -58,14 +60,14 @@ def answer_words(item: Item, stored: Stored | None, language: str) -> str:
         return NON_ANSWER_WORDS.get(stored.code, stored.code)
     value = stored.value
     if item.type == "yes_no":
-        return {"yes": "Yes", "no": "No"}.get(str(value), str(value))
+        return YES_NO.get(str(value), str(value))
     if item.type in ("single_choice", "scale"):
         return item.choice_label(str(value), language) or str(value)
     if item.type == "multiple_choice":
         return ", ".join(item.choice_label(v, language) or v for v in value)
     if item.type == "month_year":
         year, month = str(value).split("-")
-        return f"{MONTHS[int(month) - 1]} {year}"
+        return N_("%(month)s %(year)s", month=MONTHS[int(month) - 1], year=year)
     return str(value)
 
 
@@ -85,7 +87,7 @@ def review_rows(
             words = answer_words(item, answers.get(item.id), language)
             described = answers.get(f"{item.id}__text")
             if described is not None and described.value:
-                words = f"{words}: {described.value}"
+                words = N_("%(answer)s: %(description)s", answer=words, description=described.value)
             row = ReviewRow(item.id, item.label.get(language), words, step.key)
             sections.setdefault(step.section.id, []).append(row)
             titles[step.section.id] = step.section.title.get(language)

@@ -12,18 +12,19 @@ from urllib.parse import urlsplit
 
 from instruments.schema import Instrument, SupportResource
 from survey.services.errors import ServiceError
+from survey.services.messages import N_
 
 DEFAULT_SUPPORT = (
     SupportResource(
-        name="Modern Slavery & Exploitation Helpline",
+        name=N_("Modern Slavery & Exploitation Helpline"),
         phone="08000 121 700",
         url="https://www.modernslaveryhelpline.org",
-        description="Free and confidential, 24 hours a day, 7 days a week.",
+        description=N_("Free and confidential, 24 hours a day, 7 days a week."),
     ),
     SupportResource(
-        name="Emergency services",
+        name=N_("Emergency services"),
         phone="999",
-        description="If you are in danger now, call 999.",
+        description=N_("If you are in danger now, call 999."),
     ),
 )
 PARTS = ("name", "phone", "url", "description")

@@ -16,27 +16,34 @@ from survey.services.errors import (
     StudyClosed,
     StudyNotFound,
 )
+from survey.services.messages import N_, Message
 from survey.web.respond.context import render
 
 log = logging.getLogger(__name__)
 STAFF_BLUEPRINTS = ("auth", "studio")
 
 MESSAGES = {
-    400: ("Something in that page was not right", "Please go back and try again."),
-    403: ("You cannot see this page", "You do not have permission to see this page."),
-    404: ("Page not found", "Check the web address, or start again from the study’s link."),
-    405: ("That did not work", "Please go back and try again."),
-    410: ("This study is closed", "It is no longer taking answers. Thank you for your interest."),
-    413: (
-        "That was too much to send at once",
-        "Please make your answer shorter and try again.",
+    400: (N_("Something in that page was not right"), N_("Please go back and try again.")),
+    403: (N_("You cannot see this page"), N_("You do not have permission to see this page.")),
+    404: (N_("Page not found"), N_("Check the web address, or start again from the study’s link.")),
+    405: (N_("That did not work"), N_("Please go back and try again.")),
+    410: (
+        N_("This study is closed"),
+        N_("It is no longer taking answers. Thank you for your interest."),
     ),
-    429: ("Too many tries", "Please wait a few minutes and try again."),
-    500: ("Sorry, something went wrong", "Your earlier answers are safe. Please try again later."),
+    413: (
+        N_("That was too much to send at once"),
+        N_("Please make your answer shorter and try again."),
+    ),
+    429: (N_("Too many tries"), N_("Please wait a few minutes and try again.")),
+    500: (
+        N_("Sorry, something went wrong"),
+        N_("Your earlier answers are safe. Please try again later."),
+    ),
 }
 
 
-def _page(status: int, title: str | None = None, body: str | None = None):
+def _page(status: int, title: Message | None = None, body: Message | None = None):
     default_title, default_body = MESSAGES.get(status, MESSAGES[400])
     return render(
         "error.html", None, status=status, title=title or default_title, body=body or default_body
@@ -50,22 +57,28 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 413 and request.blueprint in STAFF_BLUEPRINTS:
             limit = app.config["HEARD_UPLOAD_MAX_BYTES"] / 1_048_576
-            return _page(413, "That file is too large", f"Upload a file of at most {limit:g} MB.")
+            return _page(
+                413,
+                N_("That file is too large"),
+                N_("Upload a file of at most %(size)s MB.", size=format(limit, "g")),
+            )
         return _page(error.code or 500)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if request.blueprint in STAFF_BLUEPRINTS:
-            return _page(400, "This page has expired", "Go back, reload the page and try again.")
+            return _page(
+                400, N_("This page has expired"), N_("Go back, reload the page and try again.")
+            )
         return _page(
             400,
-            "This page has expired",
-            "Your answers on earlier pages are kept. Go back to the study’s link to carry on.",
+            N_("This page has expired"),
+            N_("Your answers on earlier pages are kept. Go back to the study’s link to carry on."),
         )
 
     @app.errorhandler(StudyNotFound)
     def no_study(error: StudyNotFound):
-        return _page(404, "Study not found", "Check the web address you were given.")
+        return _page(404, N_("Study not found"), N_("Check the web address you were given."))
 
     @app.errorhandler(StudyClosed)
     def closed(error: StudyClosed):
@@ -74,24 +87,28 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(ResumeNotOffered)
     def no_resume(error: ResumeNotOffered):
         return _page(
-            404, "Saving is not offered", "This study does not offer saving and coming back."
+            404,
+            N_("Saving is not offered"),
+            N_("This study does not offer saving and coming back."),
         )
 
     @app.errorhandler(ResponseNotFound)
     def no_response(error: ResponseNotFound):
         return _page(
             409,
-            "Your session has ended",
-            "If you saved your answers, use your phrase to carry on. Otherwise, start again "
-            "from the study’s link.",
+            N_("Your session has ended"),
+            N_(
+                "If you saved your answers, use your phrase to carry on. Otherwise, start again "
+                "from the study’s link."
+            ),
         )
 
     @app.errorhandler(AlreadySubmitted)
     def submitted(error: AlreadySubmitted):
         return _page(
             200,
-            "Your answers were already sent",
-            "Thank you. Your answers were received once and are kept once.",
+            N_("Your answers were already sent"),
+            N_("Thank you. Your answers were received once and are kept once."),
         )
 
     @app.errorhandler(Exception)

@@ -9,13 +9,52 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from flask import current_app, render_template, url_for
+from babel import Locale, UnknownLocaleError
+from flask import Flask, current_app, g, render_template, url_for
+from flask_babel import gettext, ngettext, refresh
 
 from instruments.schema import Instrument, is_rtl, language_name
+from survey.extensions import babel
 from survey.models import Study
+from survey.services.messages import Message
 from survey.services.support import support_for
 
 Link = Callable[..., str]
+
+
+def tr(text: object) -> object:
+    """Translate a service's :class:`Message` into the page's language; pass other text through."""
+    if not isinstance(text, Message):
+        return text
+    params = {name: tr(value) for name, value in text.params.items()}
+    if text.plural is not None and text.count is not None:
+        return ngettext(text.msgid, text.plural, text.count, **params)
+    return gettext(text.msgid, **params)
+
+
+def interface_locale() -> str:
+    """Return the language of the respondent page being rendered, or English.
+
+    Only the respondent's own choice counts (the study's default until they
+    pick another): the Accept-Language header is never read.
+    """
+    language = g.get("respondent_language") or "en"
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "en"
+    return language.replace("-", "_")
+
+
+def init_translations(app: Flask) -> None:
+    """Bind Flask-Babel with the respondent's chosen language as the locale."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    babel.init_app(app, locale_selector=interface_locale)
+    # Flask-Babel keeps loaded catalogues on the (module-wide) Babel object, not
+    # per app: start each new app, with its own translation folders, afresh.
+    with app.app_context():
+        babel.domain_instance.cache.clear()
+    app.jinja_env.globals["tr"] = tr  # macros imported without context need it too
 
 
 def exit_url(study: Study | None) -> str:
@@ -48,6 +87,8 @@ def render_respondent(
     **context: object,
 ) -> tuple[str, int]:
     """Render `respond/<template>` with the study, language, support, exit link and links."""
+    g.respondent_language = language
+    refresh()  # the locale follows the page's language, even if one was looked up earlier
     page = render_template(
         f"respond/{template}",
         study=study,

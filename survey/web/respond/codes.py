@@ -7,6 +7,7 @@ from flask import request, session
 from survey.extensions import db
 from survey.services import responses
 from survey.services.errors import PhraseNotFound, TooManyAttempts
+from survey.services.messages import N_, Message
 from survey.web.respond.blueprint import bp
 from survey.web.respond.context import (
     count_session_failure,
@@ -20,13 +21,13 @@ from survey.web.respond.context import (
 FIELD_ID = "phrase"
 
 
-def _phrase_error(error: Exception) -> str:
+def _phrase_error(error: Exception) -> Message:
     if isinstance(error, TooManyAttempts) or session_failures_exceeded():
-        return (
+        return N_(
             "That phrase has been tried too many times. Your answers are safe. "
             "Please wait about 15 minutes and try again."
         )
-    return (
+    return N_(
         "We could not find answers for that phrase. Check each word and try again. "
         "Capital letters and extra spaces do not matter."
     )
@@ -62,7 +63,7 @@ def withdraw(slug: str):
     if request.method == "GET":
         return render("withdraw.html", visit_, error=None)
     if request.form.get("confirm") != "yes":
-        return render("withdraw.html", visit_, status=400, error="Tick the box to confirm.")
+        return render("withdraw.html", visit_, status=400, error=N_("Tick the box to confirm."))
     try:
         if session_failures_exceeded():
             raise TooManyAttempts("session")

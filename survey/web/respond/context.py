@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, redirect, session, url_for
+from flask import current_app, g, redirect, session, url_for
 from werkzeug.wrappers import Response as HTTPResponse
 
 from instruments.schema import Instrument
@@ -51,7 +51,9 @@ def visit(slug: str, *, must_be_open: bool = True) -> Visit:
     version = responses.version_of(db_session, session.get("response"), study)
     instrument = studies.instrument_of(version or study.instrument_version)
     languages = offered_languages(study, instrument)
-    return Visit(study, instrument, _language(instrument, languages, version), languages)
+    language = _language(instrument, languages, version)
+    g.respondent_language = language  # so an error page later in this request speaks it too
+    return Visit(study, instrument, language, languages)
 
 
 def _language(
@@ -73,7 +75,7 @@ def render(
             template,
             study=None,
             instrument=None,
-            language="en",
+            language=g.get("respondent_language", "en"),
             languages=(),
             link=respond_link(None),
             status=status,
