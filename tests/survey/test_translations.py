@@ -10,6 +10,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
+from survey.extensions import db
 from survey.services.messages import N_, NP_
 from tests.conftest import make_app
 from tests.factories import add_study
@@ -51,7 +52,10 @@ def arabic_app(tmp_path: Path):
         write_mo(mo, catalog)
     app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(catalogues))
     add_study(app, arabic_instrument(), slug="ar")
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_the_catalogues_are_up_to_date_with_the_code():
