@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -50,75 +50,75 @@ def _page(status: int, title: Message | None = None, body: Message | None = None
     )
 
 
+SERVICE_PAGES: dict[type[Exception], tuple[int, Message | None, Message | None]] = {
+    StudyNotFound: (404, N_("Study not found"), N_("Check the web address you were given.")),
+    StudyClosed: (410, None, None),
+    ResumeNotOffered: (
+        404,
+        N_("Saving is not offered"),
+        N_("This study does not offer saving and coming back."),
+    ),
+    ResponseNotFound: (
+        409,
+        N_("Your session has ended"),
+        N_(
+            "If you saved your answers, use your phrase to carry on. Otherwise, start again "
+            "from the study’s link."
+        ),
+    ),
+    AlreadySubmitted: (
+        200,
+        N_("Your answers were already sent"),
+        N_("Thank you. Your answers were received once and are kept once."),
+    ),
+}
+"""The page each service error becomes: status, title and body (None: the status's default)."""
+
+
+def _http_error(error: HTTPException):
+    if error.code == 413 and request.blueprint in STAFF_BLUEPRINTS:
+        limit = current_app.config["HEARD_UPLOAD_MAX_BYTES"] / 1_048_576
+        return _page(
+            413,
+            N_("That file is too large"),
+            N_("Upload a file of at most %(size)s MB.", size=format(limit, "g")),
+        )
+    return _page(error.code or 500)
+
+
+def _csrf_error(error: CSRFError):
+    if request.blueprint in STAFF_BLUEPRINTS:
+        return _page(
+            400, N_("This page has expired"), N_("Go back, reload the page and try again.")
+        )
+    return _page(
+        400,
+        N_("This page has expired"),
+        N_("Your answers on earlier pages are kept. Go back to the study’s link to carry on."),
+    )
+
+
+def _service_error(error: Exception):
+    status, title, body = SERVICE_PAGES[type(error)]
+    return _page(status, title, body)
+
+
+def _unexpected(error: Exception):
+    # The type and the frames only: an exception's message can quote what was answered.
+    log.error(
+        "Unexpected %s on %s %s\n%s",
+        type(error).__name__,
+        request.method,
+        request.url_rule,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    return _page(500)
+
+
 def register_error_pages(app: Flask) -> None:
     """Turn HTTP errors and service errors into kind pages with support details."""
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code == 413 and request.blueprint in STAFF_BLUEPRINTS:
-            limit = app.config["HEARD_UPLOAD_MAX_BYTES"] / 1_048_576
-            return _page(
-                413,
-                N_("That file is too large"),
-                N_("Upload a file of at most %(size)s MB.", size=format(limit, "g")),
-            )
-        return _page(error.code or 500)
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        if request.blueprint in STAFF_BLUEPRINTS:
-            return _page(
-                400, N_("This page has expired"), N_("Go back, reload the page and try again.")
-            )
-        return _page(
-            400,
-            N_("This page has expired"),
-            N_("Your answers on earlier pages are kept. Go back to the study’s link to carry on."),
-        )
-
-    @app.errorhandler(StudyNotFound)
-    def no_study(error: StudyNotFound):
-        return _page(404, N_("Study not found"), N_("Check the web address you were given."))
-
-    @app.errorhandler(StudyClosed)
-    def closed(error: StudyClosed):
-        return _page(410)
-
-    @app.errorhandler(ResumeNotOffered)
-    def no_resume(error: ResumeNotOffered):
-        return _page(
-            404,
-            N_("Saving is not offered"),
-            N_("This study does not offer saving and coming back."),
-        )
-
-    @app.errorhandler(ResponseNotFound)
-    def no_response(error: ResponseNotFound):
-        return _page(
-            409,
-            N_("Your session has ended"),
-            N_(
-                "If you saved your answers, use your phrase to carry on. Otherwise, start again "
-                "from the study’s link."
-            ),
-        )
-
-    @app.errorhandler(AlreadySubmitted)
-    def submitted(error: AlreadySubmitted):
-        return _page(
-            200,
-            N_("Your answers were already sent"),
-            N_("Thank you. Your answers were received once and are kept once."),
-        )
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception):
-        # The type and the frames only: an exception's message can quote what was answered.
-        log.error(
-            "Unexpected %s on %s %s\n%s",
-            type(error).__name__,
-            request.method,
-            request.url_rule,
-            "".join(traceback.format_tb(error.__traceback__)),
-        )
-        return _page(500)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for exception in SERVICE_PAGES:
+        app.register_error_handler(exception, _service_error)
+    app.register_error_handler(Exception, _unexpected)
