@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from survey.cli import register_cli
     from survey.web.auth import bp as auth_bp
+    from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
     from survey.web.respond import bp as respond_bp
     from survey.web.studio import bp as studio_bp
@@ -67,5 +68,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(coding_bp)
     register_error_pages(app)
     register_cli(app)

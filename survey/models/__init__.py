@@ -1,5 +1,15 @@
 """ORM models, split by area. Importing this package registers every table."""
 
+from survey.models.coding import (
+    Code,
+    Coder,
+    CodingCase,
+    CodingDocument,
+    CodingLogEntry,
+    CodingSettings,
+    Memo,
+    Segment,
+)
 from survey.models.respondent import Answer, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
 from survey.models.staff import AuditEvent, Membership, SiteSetting, User
@@ -9,9 +19,17 @@ __all__ = [
     "Answer",
     "AttemptWindow",
     "AuditEvent",
+    "Code",
+    "Coder",
+    "CodingCase",
+    "CodingDocument",
+    "CodingLogEntry",
+    "CodingSettings",
     "InstrumentVersion",
     "Membership",
+    "Memo",
     "Response",
+    "Segment",
     "SiteSetting",
     "Study",
     "StudyVersion",

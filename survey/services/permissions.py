@@ -17,11 +17,13 @@ EDIT = "edit"  # instrument, settings, publish, close, reopen
 MANAGE_TEAM = "manage_team"
 CREATE_STUDY = "create_study"
 ADMINISTER = "administer"  # users, site security, audit log
+CODE = "code"  # read a study's documents, code them, edit its codebook, write memos
+LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
 
 ROLE_ACTIONS = {
-    "admin": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, ADMINISTER},
-    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY},
-    "analyst": {VIEW},
+    "admin": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, ADMINISTER, CODE, LEAD_CODING},
+    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING},
+    "analyst": {VIEW, CODE},
     "data_steward": {VIEW},
 }
 

@@ -1,0 +1,217 @@
+"""Qualitative coding: cases, documents, the codebook, codings, memos and the coding log.
+
+One document model serves free-text answers now and interview transcripts
+later: plain NFC text with `\\n` line endings, offsets in code points, start
+inclusive, end exclusive (ARCHITECTURE.md). Identifiers that leave the server
+are random GUIDs (`public_id`), never row ids.
+
+A case belongs to a response (ON DELETE CASCADE): withdrawing a response
+deletes its case, its documents and every coding of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.staff import now
+from survey.models.studies import today
+
+DOCUMENT_KINDS = ("answer", "transcript")
+CODER_KINDS = ("person", "consensus", "imported")
+MEMO_TARGETS = ("study", "code", "document")
+
+
+def new_guid() -> str:
+    """Return a random GUID (REFI-QDA form: lower case, no braces)."""
+    return str(uuid.uuid4())
+
+
+class CodingCase(db.Model):
+    """An anonymous case: one response (or, later, one interviewee), never a name."""
+
+    __tablename__ = "coding_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[str | None] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), unique=True
+    )
+    # Closed answers as {item_id: value label or non-answer code}, taken when
+    # the case was made (a submitted response no longer changes).
+    attributes_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+
+    documents: Mapped[list[CodingDocument]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CodingDocument(db.Model):
+    """A codable text: one free-text answer, or a transcript."""
+
+    __tablename__ = "coding_document"
+    __table_args__ = (
+        UniqueConstraint("case_id", "item_id"),
+        CheckConstraint("kind IN ('answer', 'transcript')", name="kind"),
+        CheckConstraint("length >= 0", name="length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coding_case.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="answer")
+    # The question answered (answers); None for a transcript.
+    item_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)  # code points
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+
+    case: Mapped[CodingCase | None] = relationship(back_populates="documents")
+
+
+class Code(db.Model):
+    """A code of a study's codebook, or a category (`codable` False) grouping codes."""
+
+    __tablename__ = "code"
+    __table_args__ = (
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("code.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    codable: Mapped[bool] = mapped_column(Boolean, default=True)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    when_to_use: Mapped[str] = mapped_column(Text, default="")
+    when_not_to_use: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#5B6770")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Coder(db.Model):
+    """Who codes on a study: a staff member, an imported coder, or the consensus."""
+
+    __tablename__ = "coder"
+    __table_args__ = (
+        UniqueConstraint("study_id", "user_id"),
+        CheckConstraint("kind IN ('person', 'consensus', 'imported')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    name: Mapped[str] = mapped_column(String(200))
+    # A coder who chose it sees distressing segments collapsed behind a note.
+    collapse_distressing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Segment(db.Model):
+    """One code applied by one coder to `[start, end)` of one document."""
+
+    __tablename__ = "segment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "code_id", "coder_id", "start", "end"),
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("coding_document.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="RESTRICT"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    distressing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+    document: Mapped[CodingDocument] = relationship()
+    code: Mapped[Code] = relationship()
+    coder: Mapped[Coder] = relationship()
+
+
+class Memo(db.Model):
+    """A memo on the study's coding project, a code, or a document."""
+
+    __tablename__ = "memo"
+    __table_args__ = (CheckConstraint("target IN ('study', 'code', 'document')", name="target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coding_document.id", ondelete="CASCADE")
+    )
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+
+class CodingSettings(db.Model):
+    """A study's coding settings: blind mode, whether the lead has revealed, the unit."""
+
+    __tablename__ = "coding_settings"
+    __table_args__ = (CheckConstraint("unit IN ('answer', 'sentence', 'character')", name="unit"),)
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("study.id", ondelete="CASCADE"), primary_key=True
+    )
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit: Mapped[str] = mapped_column(String(16), default="answer")
+
+
+class CodingLogEntry(db.Model):
+    """One coding action (append-only): who, what, when; undo is a new entry.
+
+    `payload` is JSON with what undo needs (GUIDs, offsets, the memo); never
+    the document's text.
+    """
+
+    __tablename__ = "coding_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    # The entry this one undoes (for action "undo").
+    undoes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coding_log.id", ondelete="SET NULL"), unique=True
+    )

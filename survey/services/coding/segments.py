@@ -1,0 +1,277 @@
+"""Apply and remove codes on spans of documents, memos and flags on segments, and undo.
+
+The span rules live in the library (`coding.segments`): the same coder
+applying the same code to overlapping or touching text gets one segment
+covering the union. Here they are applied to rows: load the coder's
+segments of that code in that document as library codings, let the library
+work, then write back the difference, all in one write transaction with the
+log entry that lets it be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coding import model
+from coding import segments as spans
+from coding.errors import CodingError
+from survey.extensions import write_transaction
+from survey.models import Code, Coder, CodingDocument, Segment, Study, User
+from survey.models.coding import new_guid
+from survey.services.coding import log
+from survey.services.coding.coders import coder_for
+from survey.services.coding.errors import ChangedSince, NotFound, NothingToUndo, Refused
+
+
+@dataclass(frozen=True)
+class Target:
+    """A span to code: a document's GUID and code-point offsets [start, end)."""
+
+    document: str
+    start: int
+    end: int
+
+
+def _as_coding(segment: Segment) -> model.Coding:
+    return model.Coding(
+        guid=segment.public_id,
+        document=segment.document.public_id,
+        code=segment.code.public_id,
+        coder=segment.coder.public_id,
+        start=segment.start,
+        end=segment.end,
+        memo=segment.memo,
+        distressing=segment.distressing,
+    )
+
+
+def _documents(session: Session, study: Study, guids: Iterable[str]) -> dict[str, CodingDocument]:
+    wanted = set(guids)
+    found = {
+        d.public_id: d
+        for d in session.scalars(
+            select(CodingDocument).where(
+                CodingDocument.study_id == study.id, CodingDocument.public_id.in_(wanted)
+            )
+        )
+    }
+    if len(found) != len(wanted):
+        raise NotFound("document")
+    return found
+
+
+def codable_codes(session: Session, study: Study, guids: Sequence[str]) -> list[Code]:
+    """Return the codes `guids` of `study`; refuse categories and unknown codes."""
+    if not guids:
+        raise Refused("Choose at least one code.")
+    codes = session.scalars(
+        select(Code).where(Code.study_id == study.id, Code.public_id.in_(set(guids)))
+    ).all()
+    if len(codes) != len(set(guids)):
+        raise NotFound("code")
+    for code in codes:
+        if not code.codable:
+            raise Refused(
+                f"“{code.name}” is a category: it groups codes and cannot be applied to text.",
+                "CODE_NOT_CODABLE",
+            )
+    return sorted(codes, key=lambda c: c.position)
+
+
+def _existing(session: Session, document: CodingDocument, code: Code, coder: Coder):
+    return session.scalars(
+        select(Segment).where(
+            Segment.document_id == document.id,
+            Segment.code_id == code.id,
+            Segment.coder_id == coder.id,
+        )
+    ).all()
+
+
+def _write_back(session, rows: Sequence[Segment], result: Iterable[model.Coding], ids: dict):
+    """Make the rows of one (document, code, coder) equal the library's `result`."""
+    by_guid = {row.public_id: row for row in rows}
+    kept = {c.guid for c in result}
+    for row in rows:
+        if row.public_id not in kept:
+            session.delete(row)
+    session.flush()
+    after = []
+    for coding in result:
+        row = by_guid.get(coding.guid)
+        if row is None:
+            row = Segment(public_id=coding.guid, **ids)
+            session.add(row)
+        row.start, row.end = coding.start, coding.end
+        row.memo, row.distressing = coding.memo, coding.distressing
+        after.append(row)
+    session.flush()
+    return after
+
+
+def _apply_one(session, document, code, coder, target: Target, memo: str, distressing: bool):
+    try:
+        spans.check_span(document.length, target.start, target.end)
+    except CodingError as error:
+        raise Refused.from_coding_error(error) from error
+    rows = _existing(session, document, code, coder)
+    existing = tuple(_as_coding(r) for r in rows)
+    new = model.Coding(
+        guid=new_guid(),
+        document=document.public_id,
+        code=code.public_id,
+        coder=coder.public_id,
+        start=target.start,
+        end=target.end,
+        memo=memo,
+        distressing=distressing,
+    )
+    result = spans.add_coding(existing, new)
+    if set(result) == set(existing):
+        return [], []
+    before = [log.state_of(r) for r in rows]
+    ids = {"document_id": document.id, "code_id": code.id, "coder_id": coder.id}
+    after = _write_back(session, rows, result, ids)
+    return before, [log.state_of(r) for r in after]
+
+
+def apply_codes(
+    session: Session,
+    actor: User,
+    study: Study,
+    targets: Sequence[Target],
+    code_guids: Sequence[str],
+    *,
+    memo: str = "",
+    distressing: bool = False,
+    action: str = "apply",
+) -> int:
+    """Apply every code in `code_guids` to every target span as `actor`; return segments changed.
+
+    One write transaction and one log entry, however many spans: undo takes
+    back the whole action ("code all these hits" included).
+    """
+    if not targets:
+        raise Refused("There is nothing to code.")
+    with write_transaction(session):
+        coder = coder_for(session, study, actor)
+        documents = _documents(session, study, (t.document for t in targets))
+        codes = codable_codes(session, study, code_guids)
+        before, after = [], []
+        for target in targets:
+            for code in codes:
+                b, a = _apply_one(
+                    session, documents[target.document], code, coder, target, memo, distressing
+                )
+                before += b
+                after += a
+        if after:
+            log.record(session, study, actor, action, before, after, spans=len(targets))
+    return len(after)
+
+
+def own_segment(session: Session, study: Study, actor: User, public_id: str) -> Segment:
+    """Return `actor`'s segment `public_id` on `study`; anything else is NotFound."""
+    segment = session.scalar(
+        select(Segment)
+        .join(Coder, Coder.id == Segment.coder_id)
+        .where(Segment.public_id == public_id, Coder.study_id == study.id)
+    )
+    if segment is None or segment.coder.user_id != actor.id:
+        raise NotFound(public_id)
+    return segment
+
+
+def remove_segment(
+    session: Session,
+    actor: User,
+    study: Study,
+    public_id: str,
+    start: int | None = None,
+    end: int | None = None,
+) -> None:
+    """Remove `actor`'s segment, or only the part [start, end) of it."""
+    with write_transaction(session):
+        segment = own_segment(session, study, actor, public_id)
+        rows = _existing(session, segment.document, segment.code, segment.coder)
+        try:
+            result = spans.remove_span(tuple(_as_coding(r) for r in rows), public_id, start, end)
+        except CodingError as error:
+            raise Refused.from_coding_error(error) from error
+        before = [log.state_of(r) for r in rows]
+        ids = {
+            "document_id": segment.document_id,
+            "code_id": segment.code_id,
+            "coder_id": segment.coder_id,
+        }
+        after = _write_back(session, rows, result, ids)
+        log.record(session, study, actor, "remove", before, [log.state_of(r) for r in after])
+
+
+def update_segment(
+    session: Session,
+    actor: User,
+    study: Study,
+    public_id: str,
+    *,
+    memo: str | None = None,
+    distressing: bool | None = None,
+) -> None:
+    """Change the memo or the distressing flag of `actor`'s segment."""
+    with write_transaction(session):
+        segment = own_segment(session, study, actor, public_id)
+        before = [log.state_of(segment)]
+        if memo is not None:
+            segment.memo = memo.strip()
+        if distressing is not None:
+            segment.distressing = distressing
+        session.flush()
+        action = "memo" if memo is not None else "distressing"
+        log.record(session, study, actor, action, before, [log.state_of(segment)])
+
+
+def _matches(session: Session, study: Study, state: log.SegmentState) -> bool:
+    segment = session.scalar(select(Segment).where(Segment.public_id == state.public_id))
+    return (
+        segment is not None
+        and segment.coder.study_id == study.id
+        and (log.state_of(segment) == state)
+    )
+
+
+def undo_last(session: Session, actor: User, study: Study) -> str:
+    """Undo `actor`'s most recent coding action on `study`; return what it was."""
+    with write_transaction(session):
+        entry = log.last_undoable(session, study, actor)
+        if entry is None:
+            raise NothingToUndo()
+        before, after = log.states(entry, "before"), log.states(entry, "after")
+        if not all(_matches(session, study, s) for s in after):
+            raise ChangedSince(entry.action)
+        for state in after:
+            session.delete(
+                session.scalar(select(Segment).where(Segment.public_id == state.public_id))
+            )
+        session.flush()
+        for state in before:
+            ids = log.resolve_ids(session, study, state)
+            if ids is None:  # its document was withdrawn or its code deleted since
+                raise ChangedSince(entry.action)
+            session.add(
+                Segment(
+                    public_id=state.public_id,
+                    start=state.start,
+                    end=state.end,
+                    memo=state.memo,
+                    distressing=state.distressing,
+                    **ids,
+                )
+            )
+        session.flush()
+        undo = log.record(session, study, actor, "undo", after, before, undone=entry.action)
+        undo.undoes_id = entry.id
+    return entry.action

@@ -1,0 +1,70 @@
+"""Who is asking and which study they may code: shared by the coding views.
+
+Like the studio, a study someone may not code answers 404, exactly as one
+that does not exist. Coding needs the `code` permission (administrators,
+researchers and analysts on the team); leading the coding (blind mode,
+reveal, compare, reconcile, project import) needs `lead_coding`.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from survey.extensions import db
+from survey.models import Study, User
+from survey.services import permissions
+from survey.services.coding import coders
+from survey.web.coding.blueprint import bp
+
+NAV = (
+    ("coding.overview", "Overview", permissions.CODE),
+    ("coding.documents", "Documents", permissions.CODE),
+    ("coding.codebook", "Codebook", permissions.CODE),
+    ("coding.codes", "Codes", permissions.CODE),
+    ("coding.search", "Search", permissions.CODE),
+    ("coding.coders", "Coders", permissions.LEAD_CODING),
+    ("coding.agreement", "Agreement", permissions.LEAD_CODING),
+    ("coding.exchange", "Export and import", permissions.CODE),
+    ("coding.log", "Log", permissions.CODE),
+)
+
+
+def me() -> User:
+    """Return the signed-in staff member."""
+    return current_user._get_current_object()
+
+
+def study_or_404(slug: str, action: str = permissions.CODE) -> Study:
+    """Return the study at `slug` if the signed-in person may do `action` on it; else 404."""
+    try:
+        return permissions.study_for(db.session, me(), slug, action)
+    except permissions.NotAllowed:
+        abort(404)
+
+
+def may(action: str, study: Study | None = None) -> bool:
+    """Return True when the signed-in person may do `action` (on `study`)."""
+    return current_user.is_authenticated and permissions.may(db.session, me(), action, study)
+
+
+def nav_links(study: Study) -> list[tuple[str, str]]:
+    """Return the (endpoint, label) pairs of the coding navigation this person may use."""
+    return [
+        (endpoint, label)
+        for endpoint, label, action in NAV
+        if endpoint in current_app.view_functions and may(action, study)
+    ]
+
+
+@bp.context_processor
+def coding_helpers() -> dict[str, object]:
+    """Give coding templates `may`, the action names, the navigation and blind-mode state."""
+    return {
+        "may": may,
+        "CODE": permissions.CODE,
+        "LEAD_CODING": permissions.LEAD_CODING,
+        "nav_links": nav_links,
+        "has_page": lambda endpoint: endpoint in current_app.view_functions,
+        "coding_settings": lambda study: coders.settings_for(db.session, study),
+    }

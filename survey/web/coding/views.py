@@ -1,0 +1,28 @@
+"""Coding views: the workspace overview of a study (questions with documents, counts)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import login_required
+
+from survey.extensions import db
+from survey.services.coding import coders, documents
+from survey.web.coding.access import me, study_or_404
+from survey.web.coding.blueprint import bp
+
+
+@bp.get("/<slug>", endpoint="overview")
+@login_required
+def overview(slug: str):
+    """Make documents of new completed responses, then list the questions to code."""
+    study = study_or_404(slug)
+    documents.sync_documents(db.session, study)
+    return render_template(
+        "coding/overview.html",
+        here="coding.overview",
+        study=study,
+        questions=documents.questions(db.session, study),
+        coded=documents.coded_document_count(db.session, study),
+        settings=coders.settings_for(db.session, study),
+        lead=coders.is_lead(db.session, me(), study),
+    )
