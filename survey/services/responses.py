@@ -21,6 +21,7 @@ from survey.models import Answer, InstrumentVersion, Response, Study, Submission
 from survey.models.studies import today
 from survey.services import attempts, phrases
 from survey.services.answers import Stored, decode
+from survey.services.coding import documents
 from survey.services.errors import (
     AlreadySubmitted,
     PhraseNotFound,
@@ -177,6 +178,8 @@ def submit(session: Session, response_id: str, instrument: Instrument, secret_ke
                     withdrawal_hash=withdrawal_hash,
                 )
             )
+            response = session.get(Response, response_id)
+            documents.add_case(session, response.study_id, response_id, instrument)
     except IntegrityError:
         session.rollback()
         raise AlreadySubmitted(response_id) from None

@@ -2,10 +2,11 @@
 
 A completed response becomes one anonymous case (a random GUID, never a
 name) holding its closed answers as attributes, and one document per
-free-text answer. Documents are made when someone opens the coding
-workspace (`sync_documents`), so a response withdrawn before then never
-becomes one, and one withdrawn later takes its case and codings with it
-(ON DELETE CASCADE).
+free-text answer. Documents are made in the transaction that submits the response
+(`add_case`), so a completed response always has them; `sync_documents`
+makes any that are missing (responses submitted before coding existed, or
+inserted by other means). A withdrawn response takes its case, documents and
+codings with it (ON DELETE CASCADE).
 """
 
 from __future__ import annotations
@@ -101,15 +102,15 @@ def _pending(
     return [tuple(row) for row in session.execute(query)]
 
 
-def _make_case(session: Session, study: Study, response: Response, version: InstrumentVersion):
-    instrument = instrument_of(version)
+def add_case(session: Session, study_id: int, response_id: str, instrument: Instrument) -> None:
+    """Add the case and documents of one submitted response (in the caller's transaction)."""
     answers = {
         a.item_id: a
-        for a in session.scalars(select(Answer).where(Answer.response_id == response.id))
+        for a in session.scalars(select(Answer).where(Answer.response_id == response_id))
     }
     case = CodingCase(
-        study_id=study.id,
-        response_id=response.id,
+        study_id=study_id,
+        response_id=response_id,
         attributes_json=json.dumps(case_attributes(instrument, answers), ensure_ascii=False),
     )
     session.add(case)
@@ -123,7 +124,7 @@ def _make_case(session: Session, study: Study, response: Response, version: Inst
             continue
         session.add(
             CodingDocument(
-                study_id=study.id,
+                study_id=study_id,
                 case_id=case.id,
                 kind="answer",
                 item_id=key,
@@ -132,16 +133,17 @@ def _make_case(session: Session, study: Study, response: Response, version: Inst
                 length=len(text),
             )
         )
+    session.flush()
 
 
 def sync_documents(session: Session, study: Study) -> int:
-    """Make a case and documents for every completed response that has none; return how many."""
+    """Make the case and documents of every completed response that has none; return how many."""
     made = 0
     while True:
         with write_transaction(session):
             pending = _pending(session, study, BATCH)
             for response, version in pending:
-                _make_case(session, study, response, version)
+                add_case(session, study.id, response.id, instrument_of(version))
         made += len(pending)
         if len(pending) < BATCH:
             return made

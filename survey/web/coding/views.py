@@ -14,9 +14,8 @@ from survey.web.coding.blueprint import bp
 @bp.get("/<slug>", endpoint="overview")
 @login_required
 def overview(slug: str):
-    """Make documents of new completed responses, then list the questions to code."""
+    """List the questions whose answers are documents to code, with counts."""
     study = study_or_404(slug)
-    documents.sync_documents(db.session, study)
     return render_template(
         "coding/overview.html",
         here="coding.overview",

@@ -67,10 +67,16 @@ def respond(app: Flask, study_id: int, story: str | None, **closed: object) -> s
 
 
 def coding_study(app: Flask, stories: Sequence[str | None] = STORIES, **fields: object) -> int:
-    """Create the tiny study with one completed response per story; return the study id."""
+    """Create the tiny study with one completed response per story, with their documents.
+
+    Returns the study id. (Responses submitted through the respondent pages
+    get their documents at submit; these are inserted directly, so the
+    documents are made with `sync_documents`.)
+    """
     study_id = add_study(app, tiny_instrument(), slug=SLUG, **fields)
     for story in stories:
         respond(app, study_id, story)
+    sync(app, study_id)
     return study_id
 
 
