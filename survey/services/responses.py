@@ -235,6 +235,7 @@ def withdraw(session: Session, study: Study, phrase: str, limits: attempts.Limit
     """Delete the submitted response that `phrase` names, everywhere, and count it."""
     response = _find_by_phrase(session, study, phrase, purpose=phrases.WITHDRAW, limits=limits)
     with write_transaction(session):
+        documents.forget_response(session, response.id)
         session.execute(delete(Response).where(Response.id == response.id))
         session.execute(
             update(Study)

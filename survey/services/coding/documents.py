@@ -25,6 +25,7 @@ from survey.models import (
     Answer,
     CodingCase,
     CodingDocument,
+    CodingLogEntry,
     InstrumentVersion,
     Response,
     Segment,
@@ -195,3 +196,34 @@ def coded_document_count(session: Session, study: Study) -> int:
         .join(CodingDocument, CodingDocument.id == Segment.document_id)
         .where(CodingDocument.study_id == study.id)
     )
+
+
+def forget_response(session: Session, response_id: str) -> int:
+    """Blank the memos the coding log keeps for a withdrawn response's documents; return entries.
+
+    Deleting the response deletes its case, documents and segments (ON
+    DELETE CASCADE). The append-only coding log names segments only by GUID
+    and offsets, but keeps their memos for undo, and a memo may quote the
+    answer: withdrawal outranks the log, so those memos are blanked.
+    """
+    guids = set(
+        session.scalars(
+            select(CodingDocument.public_id)
+            .join(CodingCase, CodingCase.id == CodingDocument.case_id)
+            .where(CodingCase.response_id == response_id)
+        )
+    )
+    changed = 0
+    for guid in guids:
+        entries = session.scalars(
+            select(CodingLogEntry).where(CodingLogEntry.payload.contains(guid))
+        ).all()
+        for entry in entries:
+            payload = json.loads(entry.payload)
+            for key in ("before", "after"):
+                for state in payload.get(key, []):
+                    if state.get("document") in guids:
+                        state["memo"] = ""
+            entry.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+            changed += 1
+    return changed
