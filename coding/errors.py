@@ -95,6 +95,18 @@ class ErrorCode(Enum):
         "The CSV has no {column!r} column; the columns are: {columns}.",
     )
     CSV_UNREADABLE = ("CSV_UNREADABLE", "The CSV could not be read: {detail}.")
+    CSV_VALUE_INVALID = ("CSV_VALUE_INVALID", "The {column} {value!r} cannot be used: {reason}.")
+    CODE_GUID_TAKEN = ("CODE_GUID_TAKEN", "The identifier {guid!r} belongs to more than one code.")
+    CODE_PARENT_AFTER_CHILD = (
+        "CODE_PARENT_AFTER_CHILD",
+        "{name!r} comes before its parent {parent!r}: a parent must come first.",
+    )
+    CODE_CATEGORY_UNDER_CODE = (
+        "CODE_CATEGORY_UNDER_CODE",
+        "{name!r} is a category, so it cannot go under the code {parent!r}: put it at the "
+        "top level or in another category.",
+    )
+    CODING_UNKNOWN = ("CODING_UNKNOWN", "There is no segment {ref!r} here.")
 
     # Exchange files (coding.refi)
     FILE_TOO_LARGE = ("FILE_TOO_LARGE", "The file is {size} bytes; the limit is {limit} bytes.")
@@ -124,15 +136,29 @@ class ErrorCode(Enum):
         "SOURCE_MISSING",
         "The source {name!r} refers to {path!r}, which is not in the archive.",
     )
-    GUID_INVALID = ("GUID_INVALID", "{value!r} at {where} is not a GUID.")
+    GUID_INVALID = ("GUID_INVALID", "{value!r} is not a GUID.")
     REFERENCE_UNKNOWN = (
         "REFERENCE_UNKNOWN",
-        "{where} refers to {ref!r}, which is not defined in the file.",
+        "This refers to {ref!r}, which is not defined in the file.",
     )
     SELECTION_OUT_OF_RANGE = (
         "SELECTION_OUT_OF_RANGE",
         "The selection {start}-{end} in source {name!r} lies outside its text "
         "({length} characters).",
+    )
+    OFFSET_OUT_OF_RANGE = (
+        "OFFSET_OUT_OF_RANGE",
+        "The position {offset} lies outside the text, whose positions run from 0 to {length}.",
+    )
+    GUID_DUPLICATED = (
+        "GUID_DUPLICATED",
+        "The GUID {value!r} identifies more than one thing in the file: each needs its own.",
+    )
+    SOURCE_UNREADABLE = ("SOURCE_UNREADABLE", "The source {name!r} cannot be imported: {detail}.")
+    CHARACTER_NOT_ALLOWED = (
+        "CHARACTER_NOT_ALLOWED",
+        "The text contains the character {char}, which an exchange file cannot hold: "
+        "remove it and export again.",
     )
 
 

@@ -73,4 +73,8 @@ def visible_coder_ids(session: Session, study: Study, user: User) -> set[int] | 
     settings = settings_for(session, study)
     if not settings.blind or settings.revealed or is_lead(session, user, study):
         return None
-    return {coder_for(session, study, user).id}
+    # Looked up, not made: a page view must not write (no coder yet: nothing to see).
+    own = session.scalar(
+        select(Coder.id).where(Coder.study_id == study.id, Coder.user_id == user.id)
+    )
+    return {own} if own is not None else set()

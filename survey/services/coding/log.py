@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from survey.models import Code, Coder, CodingDocument, CodingLogEntry, Segment, Study, User
 
-UNDOABLE = frozenset({"apply", "remove", "memo", "distressing", "code_hits", "reconcile"})
+UNDOABLE = frozenset({"apply", "remove", "memo", "distressing", "code_hits", "grid", "reconcile"})
 RECENT = 20
 
 

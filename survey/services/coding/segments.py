@@ -139,6 +139,40 @@ def _apply_one(session, document, code, coder, target: Target, memo: str, distre
     return before, [log.state_of(r) for r in after]
 
 
+def _apply_all(session, study, coder, pairs, memo: str, distressing: bool):
+    """Apply each (Target, code GUID) pair; return the before and after states."""
+    documents = _documents(session, study, (target.document for target, _ in pairs))
+    codes = {c.public_id: c for c in codable_codes(session, study, [g for _, g in pairs])}
+    return [
+        _apply_one(
+            session, documents[target.document], codes[guid], coder, target, memo, distressing
+        )
+        for target, guid in pairs
+    ]
+
+
+def _combine(steps) -> tuple[list, list]:
+    """Return one action's (before, after) from its steps' (before, after) states.
+
+    `before` holds each segment that existed before the action, as it was
+    then; `after` holds each segment the action left, as it is now. A
+    segment made by one step and changed by a later one is only in `after`.
+    """
+    before: dict[str, log.SegmentState] = {}
+    current: dict[str, log.SegmentState] = {}
+    made: set[str] = set()
+    for step_before, step_after in steps:
+        for state in step_before:
+            if state.public_id not in current and state.public_id not in made:
+                before.setdefault(state.public_id, state)
+            current.pop(state.public_id, None)
+        for state in step_after:
+            current[state.public_id] = state
+            if state.public_id not in before:
+                made.add(state.public_id)
+    return list(before.values()), list(current.values())
+
+
 def apply_codes(
     session: Session,
     actor: User,
@@ -157,19 +191,13 @@ def apply_codes(
     """
     if not targets:
         raise Refused("There is nothing to code.")
+    if not code_guids:
+        raise Refused("Choose at least one code.")
+    pairs = [(target, guid) for target in targets for guid in dict.fromkeys(code_guids)]
     with write_transaction(session):
         coder = coder_for(session, study, actor)
-        documents = _documents(session, study, (t.document for t in targets))
-        codes = codable_codes(session, study, code_guids)
-        before, after = [], []
-        for target in targets:
-            for code in codes:
-                b, a = _apply_one(
-                    session, documents[target.document], code, coder, target, memo, distressing
-                )
-                before += b
-                after += a
-        if after:
+        before, after = _combine(_apply_all(session, study, coder, pairs, memo, distressing))
+        if before or after:
             log.record(session, study, actor, action, before, after, spans=len(targets))
     return len(after)
 
@@ -186,6 +214,24 @@ def own_segment(session: Session, study: Study, actor: User, public_id: str) -> 
     return segment
 
 
+def _remove_one(session, study, actor, public_id: str, start: int | None, end: int | None):
+    """Remove `actor`'s segment or a part of it; return the before and after states."""
+    segment = own_segment(session, study, actor, public_id)
+    rows = _existing(session, segment.document, segment.code, segment.coder)
+    try:
+        result = spans.remove_span(tuple(_as_coding(r) for r in rows), public_id, start, end)
+    except CodingError as error:
+        raise Refused.from_coding_error(error) from error
+    before = [log.state_of(r) for r in rows]
+    ids = {
+        "document_id": segment.document_id,
+        "code_id": segment.code_id,
+        "coder_id": segment.coder_id,
+    }
+    after = _write_back(session, rows, result, ids)
+    return before, [log.state_of(r) for r in after]
+
+
 def remove_segment(
     session: Session,
     actor: User,
@@ -196,20 +242,36 @@ def remove_segment(
 ) -> None:
     """Remove `actor`'s segment, or only the part [start, end) of it."""
     with write_transaction(session):
-        segment = own_segment(session, study, actor, public_id)
-        rows = _existing(session, segment.document, segment.code, segment.coder)
-        try:
-            result = spans.remove_span(tuple(_as_coding(r) for r in rows), public_id, start, end)
-        except CodingError as error:
-            raise Refused.from_coding_error(error) from error
-        before = [log.state_of(r) for r in rows]
-        ids = {
-            "document_id": segment.document_id,
-            "code_id": segment.code_id,
-            "coder_id": segment.coder_id,
-        }
-        after = _write_back(session, rows, result, ids)
-        log.record(session, study, actor, "remove", before, [log.state_of(r) for r in after])
+        before, after = _remove_one(session, study, actor, public_id, start, end)
+        log.record(session, study, actor, "remove", before, after)
+
+
+def change_codes(
+    session: Session,
+    actor: User,
+    study: Study,
+    *,
+    add: Sequence[tuple[Target, str]] = (),
+    remove: Sequence[str] = (),
+    action: str = "grid",
+) -> int:
+    """Remove `actor`'s segments `remove` and apply the (Target, code GUID) pairs `add`.
+
+    One write transaction and one log entry, so one undo takes back the
+    whole change (a grid save, for instance). Returns how many segments
+    changed.
+    """
+    if not add and not remove:
+        return 0
+    with write_transaction(session):
+        steps = [_remove_one(session, study, actor, g, None, None) for g in dict.fromkeys(remove)]
+        if add:
+            coder = coder_for(session, study, actor)
+            steps += _apply_all(session, study, coder, list(add), "", False)
+        before, after = _combine(steps)
+        if before or after:
+            log.record(session, study, actor, action, before, after, spans=len(add))
+    return len({s.public_id for s in before} | {s.public_id for s in after})
 
 
 def update_segment(
