@@ -20,11 +20,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -120,6 +122,14 @@ class Coder(db.Model):
     __table_args__ = (
         UniqueConstraint("study_id", "user_id"),
         CheckConstraint("kind IN ('person', 'consensus', 'imported')", name="kind"),
+        # One consensus per study, even when two first reconciles race.
+        Index(
+            "uq_coder_one_consensus",
+            "study_id",
+            unique=True,
+            sqlite_where=sql_text("kind = 'consensus'"),
+            postgresql_where=sql_text("kind = 'consensus'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

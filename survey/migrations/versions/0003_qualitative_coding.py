@@ -59,6 +59,7 @@ def upgrade():
     with op.batch_alter_table('coder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coder_study_id'), ['study_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_coder_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_coder_one_consensus', ['study_id'], unique=True, sqlite_where=sa.text("kind = 'consensus'"), postgresql_where=sa.text("kind = 'consensus'"))
 
     op.create_table('coding_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -206,6 +207,7 @@ def downgrade():
 
     op.drop_table('coding_log')
     with op.batch_alter_table('coder', schema=None) as batch_op:
+        batch_op.drop_index('uq_coder_one_consensus')
         batch_op.drop_index(batch_op.f('ix_coder_user_id'))
         batch_op.drop_index(batch_op.f('ix_coder_study_id'))
 

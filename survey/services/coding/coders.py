@@ -35,10 +35,16 @@ def consensus_coder(session: Session, study: Study) -> Coder:
     coder = session.scalar(
         select(Coder).where(Coder.study_id == study.id, Coder.kind == "consensus")
     )
-    if coder is None:
-        coder = Coder(study_id=study.id, kind="consensus", name=CONSENSUS_NAME)
-        session.add(coder)
-        session.flush()
+    if coder is not None:
+        return coder
+    try:
+        with session.begin_nested():
+            coder = Coder(study_id=study.id, kind="consensus", name=CONSENSUS_NAME)
+            session.add(coder)
+    except IntegrityError:  # another lead's first reconcile made it at the same moment
+        coder = session.scalar(
+            select(Coder).where(Coder.study_id == study.id, Coder.kind == "consensus")
+        )
     return coder
 
 

@@ -24,6 +24,7 @@ NAV = (
     ("coding.codes", "Codes", permissions.CODE),
     ("coding.search", "Search", permissions.CODE),
     ("coding.coders", "Coders", permissions.LEAD_CODING),
+    ("coding.compare", "Compare", permissions.LEAD_CODING),
     ("coding.agreement", "Agreement", permissions.LEAD_CODING),
     ("coding.exchange", "Export and import", permissions.CODE),
     ("coding.log", "Log", permissions.CODE),

@@ -117,3 +117,51 @@ def coder(app: Flask, study_id: int | None, role: str = "analyst", email: str | 
     client = app.test_client()
     assert sign_in(client, member.email, member.password).status_code == 200
     return Coder(client, member.email, user_id)
+
+
+def code_span(
+    app: Flask, study_id: int, user_id: int, document: str, start: int, end: int, *codes: str
+) -> None:
+    """Apply `codes` to [start, end) of `document` as the account `user_id`, by the service."""
+    from survey.services.coding import segments
+
+    with app.app_context():
+        study = db.session.get(Study, study_id)
+        user = db.session.get(User, user_id)
+        segments.apply_codes(
+            db.session, user, study, [segments.Target(document, start, end)], list(codes)
+        )
+
+
+def segment_rows(app: Flask, study_id: int) -> list[tuple[str, str, str, int, int, str, bool]]:
+    """Return every segment of the study as (GUID, code name, coder name, start, end, memo,
+    distressing), ordered by start, end and code name."""
+    from survey.models import Coder, Segment
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                Segment.public_id,
+                Code.name,
+                Coder.name,
+                Segment.start,
+                Segment.end,
+                Segment.memo,
+                Segment.distressing,
+            )
+            .join(Code, Code.id == Segment.code_id)
+            .join(Coder, Coder.id == Segment.coder_id)
+            .where(Code.study_id == study_id)
+            .order_by(Segment.start, Segment.end, Code.name)
+        ).all()
+        return [tuple(row) for row in rows]
+
+
+def text_of(html: str, element_id: str = "doc-text") -> str:
+    """Return the text content of the element `element_id` in `html` (tags dropped, unescaped)."""
+    import html as markup
+    import re
+
+    match = re.search(rf'<div id="{element_id}"[^>]*>(.*?)</div>', html, re.S)
+    assert match, f"no #{element_id} in the page"
+    return markup.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
