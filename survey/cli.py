@@ -10,11 +10,15 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from coding.errors import CodingError
 from instruments import InstrumentInvalid, library_names, load_instrument, load_library
 from instruments.lint import format_findings, lint_instrument
 from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
 from survey.services import accounts, exports, responses, staff_admin, web_sessions
+from survey.services.coding import demo as coding_demo
+from survey.services.coding import exchange, exchange_import
+from survey.services.coding.exchange_import import ImportRefused
 from survey.services.errors import InvalidSlug, StudyNotFound, StudySlugTaken
 from survey.services.studies import create_study, find_study
 
@@ -59,7 +63,29 @@ def demo_command(host: str, port: int) -> None:
         click.echo("Demo study created.")
     except StudySlugTaken:
         click.echo("Demo study already there.")
+    _coding_demo()
     click.echo(f"Open http://{host}:{port}/s/{DEMO_SLUG}")
+    click.echo(
+        f"Coding demo (administrators; add others to its team): "
+        f"http://{host}:{port}/coding/{coding_demo.SLUG}"
+    )
+
+
+def _coding_demo() -> None:
+    """Create the synthetic coding demo study once, and say what it is."""
+    made = coding_demo.create_demo(
+        db.session,
+        load_library(DEMO_SLUG),
+        draft_lifetime_hours=current_app.config["HEARD_DRAFT_LIFETIME_HOURS"],
+    )
+    if made.created:
+        click.echo(
+            f"Synthetic coding demo created: {made.responses} made-up responses "
+            f"({made.documents} answers to code, {made.segments} demo codings). "
+            "The answers are made up for the demo, never real people."
+        )
+    else:
+        click.echo("Synthetic coding demo already there.")
 
 
 @click.group("study")
@@ -200,6 +226,101 @@ def instrument_lint(path: Path, fmt: str) -> None:
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
+@click.group("coding")
+def coding_group() -> None:
+    """Export and import qualitative coding (REFI-QDA, CSV, XLSX)."""
+
+
+EXPORT_FORMATS = (
+    "qdpx",
+    "qdc",
+    "codebook-csv",
+    "segments-csv",
+    "segments-xlsx",
+    "matrix-csv",
+)
+
+
+def _coding_study(slug: str):
+    """Return the published study at `slug` or exit 2 saying there is none."""
+    try:
+        return find_study(db.session, slug)
+    except StudyNotFound:
+        click.echo(f"No study called {slug!r}.", err=True)
+        sys.exit(2)
+
+
+def _export(study, fmt: str, values: str) -> exchange.Download:
+    """Make one export of everything on `study` (the command line sees every coder)."""
+    if fmt == "qdpx":
+        return exchange.export_project(db.session, None, study)
+    kind, _, suffix = fmt.partition("-")
+    if kind == "segments":
+        return exchange.export_segments(db.session, None, study, suffix)
+    if kind == "matrix":
+        return exchange.export_matrix(db.session, None, study, values)
+    return exchange.export_codebook(db.session, None, study, "qdc" if fmt == "qdc" else "csv")
+
+
+@coding_group.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--values",
+    type=click.Choice(["binary", "counts"]),
+    default="binary",
+    show_default=True,
+    help="For matrix-csv: 0/1 or counts.",
+)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def coding_export(slug: str, fmt: str, values: str, out: Path) -> None:
+    """Export a study's coding: the project, the codebook, coded segments or the matrix."""
+    study = _coding_study(slug)
+    try:
+        download = _export(study, fmt, values)
+    except CodingError as error:
+        click.echo(f"{error} [{error.code}]", err=True)
+        sys.exit(2)
+    out.write_bytes(download.data)
+    click.echo(
+        f"Wrote {out} ({download.rows} rows or items). The export is recorded in the audit log."
+    )
+
+
+@coding_group.command("import")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def coding_import(slug: str, path: Path) -> None:
+    """Import a codebook (.csv, .qdc) or a REFI-QDA project (.qdpx) into a study."""
+    study = _coding_study(slug)
+    limit = current_app.config["HEARD_UPLOAD_MAX_BYTES"]
+    service = (
+        exchange_import.import_project
+        if path.suffix.lower() == ".qdpx"
+        else exchange_import.import_codebook
+    )
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    try:
+        summary = service(db.session, None, study, data, path.name, limit)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            where = f"{problem.where}: " if problem.where else ""
+            click.echo(f"{path.name}: {where}{problem.message} [{problem.code}]", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(2)
+    click.echo(
+        f"Imported {path.name}: {len(summary.codes_added)} code(s) added, "
+        f"{len(summary.codes_updated)} updated, {summary.codes_unchanged} unchanged; "
+        f"{summary.documents_matched} document(s) matched, {summary.documents_left_out} left out "
+        "(not this study's answers); "
+        f"{summary.codings_added} coding(s) added ({summary.codings_present} already there), "
+        f"{summary.notes_added} memo(s) added."
+    )
+
+
 COMMANDS = (
     init_command,
     demo_command,
@@ -209,6 +330,7 @@ COMMANDS = (
     serve_command,
     user_group,
     instrument_group,
+    coding_group,
 )
 
 

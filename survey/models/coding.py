@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -175,7 +176,19 @@ class Memo(db.Model):
     """A memo on the study's coding project, a code, or a document."""
 
     __tablename__ = "memo"
-    __table_args__ = (CheckConstraint("target IN ('study', 'code', 'document')", name="target"),)
+    __table_args__ = (
+        CheckConstraint("target IN ('study', 'code', 'document')", name="target"),
+        # One memo per coder per target; COALESCE so that empty columns count as equal.
+        Index(
+            "uq_memo_one_per_target",
+            "study_id",
+            "target",
+            func.coalesce(sql_text("code_id"), 0),
+            func.coalesce(sql_text("document_id"), 0),
+            func.coalesce(sql_text("coder_id"), 0),
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)

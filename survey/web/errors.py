@@ -20,7 +20,7 @@ from survey.services.messages import N_, Message
 from survey.web.respond.context import render
 
 log = logging.getLogger(__name__)
-STAFF_BLUEPRINTS = ("auth", "studio")
+STAFF_BLUEPRINTS = ("auth", "studio", "coding")
 
 MESSAGES = {
     400: (N_("Something in that page was not right"), N_("Please go back and try again.")),

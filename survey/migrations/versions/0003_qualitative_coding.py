@@ -149,6 +149,7 @@ def upgrade():
     )
     with op.batch_alter_table('memo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memo_study_id'), ['study_id'], unique=False)
+    op.create_index('uq_memo_one_per_target', 'memo', ['study_id', 'target', sa.text('coalesce(code_id, 0)'), sa.text('coalesce(document_id, 0)'), sa.text('coalesce(coder_id, 0)')], unique=True)
 
     op.create_table('segment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -185,6 +186,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_segment_code_id'))
 
     op.drop_table('segment')
+    op.drop_index('uq_memo_one_per_target', table_name='memo')
     with op.batch_alter_table('memo', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memo_study_id'))
 

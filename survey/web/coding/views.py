@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import login_required
 
 from survey.extensions import db
-from survey.services.coding import coders, documents
+from survey.services.coding import coders, demo, documents
 from survey.web.coding.access import me, study_or_404
 from survey.web.coding.blueprint import bp
 
@@ -24,4 +24,5 @@ def overview(slug: str):
         coded=documents.coded_document_count(db.session, study),
         settings=coders.settings_for(db.session, study),
         lead=coders.is_lead(db.session, me(), study),
+        synthetic=demo.NOTE if demo.is_synthetic(study) else None,
     )

@@ -73,3 +73,21 @@ def test_a_change_that_changes_nothing_writes_no_log_entry(app):
     assert _call(app, study_id, email, segments.change_codes) == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CodingLogEntry)) == 0
+
+
+def test_the_database_keeps_one_memo_per_coder_and_target(app):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from survey.extensions import write_transaction
+    from survey.models import Coder, Memo
+
+    study_id, _code, _ = _setup(app, ["one"])
+    with app.app_context():
+        coder = Coder(study_id=study_id, kind="imported", name="A")
+        db.session.add(coder)
+        db.session.commit()
+        with pytest.raises(IntegrityError), write_transaction(db.session):
+            for _ in range(2):
+                db.session.add(Memo(study_id=study_id, target="study", coder_id=coder.id))
+                db.session.flush()

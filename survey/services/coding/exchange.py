@@ -1,0 +1,202 @@
+"""Exports: a study's coding as a `coding.model.Project`, and the files made from it.
+
+`project_for` reads the database into the library's plain data: the codebook
+in tree order, every document with its case, the cases with their
+attributes, the coders, their codings and the memos as notes. It applies
+blind mode: someone who may see only their own codings gets a project with
+only their codings, their coder and their memos. Everything else (tables,
+REFI-QDA) is made from that project, so no export can show more than the
+person exporting may see.
+
+Exports that carry respondents' words (coded segments with their text, the
+whole project) are raw text leaving the system: each is recorded as a view
+of raw text and in the audit log (who, which export, how many rows, never
+the content). Every export is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coding import codebook_csv, refi
+from coding import model as lib
+from survey.extensions import write_transaction
+from survey.models import Code, Coder, CodingCase, CodingDocument, Memo, Segment, Study, User
+from survey.services import audit
+from survey.services.coding import codebook, reading, tables
+from survey.services.coding.coders import coders_of, visible_coder_ids
+from survey.services.coding.documents import attributes_of, free_text_items
+from survey.services.studies import instrument_of
+
+SEGMENT_FORMATS = ("csv", "xlsx")
+CODEBOOK_FORMATS = ("csv", "qdc")
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QDC = "application/xml"
+QDPX = "application/zip"
+DESCRIPTION = "Exported from Heard."
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to hand to the person: its name (built from the slug), type, bytes and rows."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+    rows: int
+
+
+def case_name(guid: str) -> str:
+    """Return the name a case goes by in exchange files: never a person's name."""
+    return f"case {guid[:8]}"
+
+
+def codebook_of(session: Session, study: Study) -> lib.Codebook:
+    """Return the study's codebook as library data, in tree order, named after the study."""
+    return replace(codebook.as_codebook(codebook.rows(session, study)), name=study.title)
+
+
+def _documents(session: Session, study: Study) -> tuple[list[lib.Document], list[lib.Case]]:
+    cases = session.scalars(
+        select(CodingCase).where(CodingCase.study_id == study.id).order_by(CodingCase.id)
+    ).all()
+    case_guids = {case.id: case.public_id for case in cases}
+    rows = session.scalars(
+        select(CodingDocument)
+        .where(CodingDocument.study_id == study.id)
+        .order_by(CodingDocument.id)
+    ).all()
+    documents = [
+        lib.Document(
+            guid=row.public_id,
+            name=row.name,
+            text=row.text,
+            case=case_guids.get(row.case_id) if row.case_id else None,
+            question=row.item_id,
+            kind=row.kind,
+        )
+        for row in rows
+    ]
+    found = [
+        lib.Case(case.public_id, case_name(case.public_id), attributes_of(case)) for case in cases
+    ]
+    return documents, found
+
+
+def _codings(session: Session, study: Study, coder_ids: set[int]) -> list[lib.Coding]:
+    rows = session.execute(
+        select(Segment, CodingDocument.public_id, Code.public_id, Coder.public_id)
+        .join(CodingDocument, CodingDocument.id == Segment.document_id)
+        .join(Code, Code.id == Segment.code_id)
+        .join(Coder, Coder.id == Segment.coder_id)
+        .where(CodingDocument.study_id == study.id, Segment.coder_id.in_(coder_ids))
+        .order_by(CodingDocument.id, Segment.start, Segment.end, Code.position, Segment.id)
+    ).all()
+    return [
+        lib.Coding(
+            guid=segment.public_id,
+            document=document,
+            code=code,
+            coder=coder,
+            start=segment.start,
+            end=segment.end,
+            memo=segment.memo,
+            distressing=segment.distressing,
+        )
+        for segment, document, code, coder in rows
+    ]
+
+
+def _notes(session: Session, study: Study, coders: dict[int, str]) -> list[lib.Note]:
+    rows = session.execute(
+        select(Memo, Code.public_id, CodingDocument.public_id)
+        .outerjoin(Code, Code.id == Memo.code_id)
+        .outerjoin(CodingDocument, CodingDocument.id == Memo.document_id)
+        .where(Memo.study_id == study.id)
+        .order_by(Memo.id)
+    ).all()
+    return [
+        lib.Note(
+            guid=memo.public_id,
+            text=memo.text,
+            target=code or document,
+            author=coders.get(memo.coder_id) if memo.coder_id else None,
+        )
+        for memo, code, document in rows
+        if (memo.coder_id is None or memo.coder_id in coders) and memo.text.strip()
+    ]
+
+
+def project_for(session: Session, study: Study, user: User | None) -> lib.Project:
+    """Return `study`'s coding project as `user` may see it (None: everything, for the CLI)."""
+    visible = visible_coder_ids(session, study, user) if user is not None else None
+    coders = [c for c in coders_of(session, study) if visible is None or c.id in visible]
+    documents, cases = _documents(session, study)
+    return lib.Project(
+        name=study.title,
+        codebook=codebook_of(session, study),
+        documents=tuple(documents),
+        cases=tuple(cases),
+        coders=tuple(lib.Coder(c.public_id, c.name, c.kind) for c in coders),
+        codings=tuple(_codings(session, study, {c.id for c in coders})),
+        notes=tuple(_notes(session, study, {c.id: c.public_id for c in coders})),
+        description=DESCRIPTION,
+    )
+
+
+def question_labels(study: Study) -> dict[str, str]:
+    """Return {question id: label} for every free-text question of the study's instrument."""
+    return free_text_items(instrument_of(study.instrument_version))
+
+
+def record_export(
+    session: Session, actor: User | None, study: Study, export: str, rows: int, raw: bool
+) -> None:
+    """Audit an export (who, which, how many rows); a raw-text export is also a view of text."""
+    if raw:
+        reading.record_view(session, actor, study, f"export:{export}", rows=rows)
+    with write_transaction(session):
+        audit.record(session, actor, "coding.export", study, export=export, rows=rows)
+
+
+def export_segments(session: Session, actor: User | None, study: Study, fmt: str) -> Download:
+    """Return the coded segments `actor` may see as CSV or XLSX, and record the export."""
+    project = project_for(session, study, actor)
+    frame = tables.segments_frame(project, question_labels(study))
+    if fmt == "xlsx":
+        data, mimetype = tables.xlsx_bytes(frame, "Coded segments"), XLSX
+    else:
+        data, mimetype = tables.csv_bytes(frame, bom=True), CSV
+    record_export(session, actor, study, f"segments-{fmt}", len(frame), raw=True)
+    return Download(f"{study.slug}-coded-segments.{fmt}", mimetype, data, len(frame))
+
+
+def export_matrix(session: Session, actor: User | None, study: Study, values: str) -> Download:
+    """Return the code by case matrix (binary or counts) as CSV for R or Stata."""
+    frame = tables.matrix_frame(project_for(session, study, actor), values)
+    record_export(session, actor, study, f"matrix-{values}", len(frame), raw=False)
+    data = tables.csv_bytes(frame, bom=False)
+    return Download(f"{study.slug}-code-matrix-{values}.csv", CSV, data, len(frame))
+
+
+def export_codebook(session: Session, actor: User | None, study: Study, fmt: str) -> Download:
+    """Return the codebook as CSV or REFI-QDA .qdc."""
+    book = codebook_of(session, study)
+    if fmt == "qdc":
+        data, mimetype = refi.write_qdc(book), QDC
+    else:
+        data, mimetype = codebook_csv.write_codebook_csv(book).encode("utf-8-sig"), CSV
+    record_export(session, actor, study, f"codebook-{fmt}", len(book.codes), raw=False)
+    return Download(f"{study.slug}-codebook.{fmt}", mimetype, data, len(book.codes))
+
+
+def export_project(session: Session, actor: User | None, study: Study) -> Download:
+    """Return the whole project `actor` may see as REFI-QDA .qdpx, and record the export."""
+    project = project_for(session, study, actor)
+    data = refi.write_qdpx(project)
+    record_export(session, actor, study, "project-qdpx", len(project.documents), raw=True)
+    return Download(f"{study.slug}.qdpx", QDPX, data, len(project.documents))
