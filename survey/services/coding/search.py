@@ -260,6 +260,7 @@ def code_hits(
     `chosen` holds the keys of the hits left ticked. One action in the coding
     log, so one undo takes it all back; the log records how many, never the term.
     """
+    segments.codable_codes(session, study, code_guids)  # another study's code: NotFound first
     results = search(session, study, query, question=question, whole_words=whole_words)
     targets = [
         segments.Target(hit.document, hit.start, hit.end)
