@@ -39,7 +39,7 @@ class ErrorCode(Enum):
         """Return the message with `values` filled in."""
         return self.template.format(**values)
 
-    # Spans and offsets (coding.segments, coding.text)
+    # Spans and offsets (coding.spans, coding.segments, coding.text)
     SPAN_EMPTY = ("SPAN_EMPTY", "The span {start}-{end} is empty: select some text.")
     SPAN_OUT_OF_RANGE = (
         "SPAN_OUT_OF_RANGE",
@@ -53,8 +53,13 @@ class ErrorCode(Enum):
     )
     OFFSET_NOT_INTEGER = ("OFFSET_NOT_INTEGER", "The position {value!r} is not a whole number.")
 
-    # The codebook (coding.codebook, coding.codebook_csv)
+    # The codebook (coding.codebook, coding.codebook_rules, coding.codebook_csv)
     CODE_NAME_EMPTY = ("CODE_NAME_EMPTY", "A code needs a name.")
+    CODE_NAME_CONTROL = (
+        "CODE_NAME_CONTROL",
+        "The code name contains {char}, which a name cannot hold: a code name is one line "
+        "of visible text.",
+    )
     CODE_NAME_TOO_LONG = (
         "CODE_NAME_TOO_LONG",
         "The code name is {length} characters long; the limit is {limit}.",
@@ -96,7 +101,13 @@ class ErrorCode(Enum):
     )
     CSV_UNREADABLE = ("CSV_UNREADABLE", "The CSV could not be read: {detail}.")
     CSV_VALUE_INVALID = ("CSV_VALUE_INVALID", "The {column} {value!r} cannot be used: {reason}.")
-    CODE_GUID_TAKEN = ("CODE_GUID_TAKEN", "The identifier {guid!r} belongs to more than one code.")
+    # A rule of any codebook (in memory, or a CSV's guid column); GUID_DUPLICATED below is
+    # the exchange file's rule, over every kind of element (a code and a source, say).
+    CODE_GUID_TAKEN = (
+        "CODE_GUID_TAKEN",
+        "The identifier {guid!r} is given to more than one code in this codebook: each code "
+        "needs its own.",
+    )
     CODE_PARENT_AFTER_CHILD = (
         "CODE_PARENT_AFTER_CHILD",
         "{name!r} comes before its parent {parent!r}: a parent must come first.",
@@ -108,8 +119,12 @@ class ErrorCode(Enum):
     )
     CODING_UNKNOWN = ("CODING_UNKNOWN", "There is no segment {ref!r} here.")
 
-    # Exchange files (coding.refi)
+    # Exchange files (coding.refi, and the imports that read them)
     FILE_TOO_LARGE = ("FILE_TOO_LARGE", "The file is {size} bytes; the limit is {limit} bytes.")
+    FILE_TYPE = (
+        "FILE_TYPE",
+        "{name!r} is not a file Heard can import here: use {expected}.",
+    )
     XML_INVALID = ("XML_INVALID", "The XML could not be read: {detail}.")
     XML_FORBIDDEN = (
         "XML_FORBIDDEN",
@@ -152,7 +167,8 @@ class ErrorCode(Enum):
     )
     GUID_DUPLICATED = (
         "GUID_DUPLICATED",
-        "The GUID {value!r} identifies more than one thing in the file: each needs its own.",
+        "The GUID {value!r} is given to more than one element of the file (a code, a "
+        "source, a user or any other): each element needs its own.",
     )
     SOURCE_UNREADABLE = ("SOURCE_UNREADABLE", "The source {name!r} cannot be imported: {detail}.")
     CHARACTER_NOT_ALLOWED = (

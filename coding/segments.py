@@ -9,6 +9,11 @@ overlapping or touching text of the same document gets one coding covering the
 union (:func:`add_coding`). Two segments side by side are one passage to a
 reader, and counting them twice would inflate every frequency table.
 
+The checks and arithmetic of bare spans (:func:`check_span`,
+:func:`merge_spans`) live in :mod:`coding.spans`, keyword in context
+(:func:`context`, :func:`is_boundary`) in :mod:`coding.context`; both are
+re-exported here.
+
 Examples
 --------
 >>> merge_spans([(5, 9), (0, 3), (3, 4)])
@@ -19,120 +24,30 @@ Examples
 
 from __future__ import annotations
 
-import numbers
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from coding.context import context, is_boundary
 from coding.errors import CodingError, ErrorCode
 from coding.model import Coding, new_guid
+from coding.spans import check_offset, check_span, merge_spans
+
+__all__ = [
+    "MEMO_SEPARATOR",
+    "add_coding",
+    "check_offset",
+    "check_span",
+    "coding_counts",
+    "context",
+    "is_boundary",
+    "join_memos",
+    "merge_spans",
+    "recode",
+    "remove_span",
+]
 
 MEMO_SEPARATOR = "\n\n"
-_ZWJ = "\u200d"
-_VIRAMA = 9  # the canonical combining class of a virama
-_MARKS = frozenset({"Mn", "Mc", "Me"})  # marks extend the character before them
-# Grapheme_Cluster_Break Extend and SpacingMark characters that are not marks: ZWNJ and
-# ZWJ, halfwidth kana voicing, Kannada, Thai and Lao vowels, skin tones, emoji tags.
-_EXTENDERS = ((0x200C, 0x200D), (0xFF9E, 0xFF9F), (0x0CF3, 0x0CF3), (0x0E33, 0x0E33))
-_EXTENDERS += ((0x0EB3, 0x0EB3), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
-# Grapheme_Cluster_Break Prepend: signs that bind to what follows (Arabic number signs...).
-_PREPEND = ((0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891))
-_PREPEND += ((0x08E2, 0x08E2), (0x0D4E, 0x0D4E), (0x110BD, 0x110BD), (0x110CD, 0x110CD))
-_PREPEND += ((0x111C2, 0x111C3), (0x1193F, 0x1193F), (0x11941, 0x11941), (0x11A84, 0x11A89))
-_PREPEND += ((0x11D46, 0x11D46), (0x11F02, 0x11F02))
-_JAMO = (
-    ("L", ((0x1100, 0x115F), (0xA960, 0xA97C))),
-    ("V", ((0x1160, 0x11A7), (0xD7B0, 0xD7C6))),
-    ("T", ((0x11A8, 0x11FF), (0xD7CB, 0xD7FB))),
-)
-_HANGUL_JOINS = frozenset(
-    {("L", "L"), ("L", "V"), ("L", "LV"), ("L", "LVT"), ("LV", "V"), ("LV", "T")}
-    | {("V", "V"), ("V", "T"), ("LVT", "T"), ("T", "T")}
-)
-
-
-def check_offset(value: object) -> int:
-    """Return `value` as an int, or raise OFFSET_NOT_INTEGER.
-
-    Parameters
-    ----------
-    value : object
-        A position from a form, a JSON body or a file.
-
-    Returns
-    -------
-    int
-        The position; floats and booleans are refused, even ``2.0`` and ``True``.
-
-    Examples
-    --------
-    >>> check_offset(7)
-    7
-    >>> check_offset(True)
-    Traceback (most recent call last):
-    coding.errors.CodingError: The position True is not a whole number.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise CodingError(ErrorCode.OFFSET_NOT_INTEGER, value=value)
-    return int(value)
-
-
-def check_span(length: int, start: object, end: object) -> tuple[int, int]:
-    """Return ``(start, end)`` as ints if they are a non-empty span of a text of `length`.
-
-    Parameters
-    ----------
-    length : int
-        The text's length in code points.
-    start, end : object
-        The span, start inclusive, end exclusive.
-
-    Returns
-    -------
-    tuple of int
-        ``(start, end)``.
-
-    Raises
-    ------
-    CodingError
-        OFFSET_NOT_INTEGER, SPAN_REVERSED, SPAN_EMPTY or SPAN_OUT_OF_RANGE.
-
-    Examples
-    --------
-    >>> check_span(10, 2, 5)
-    (2, 5)
-    >>> check_span(10, 4, 4)
-    Traceback (most recent call last):
-    coding.errors.CodingError: The span 4-4 is empty: select some text.
-    """
-    first, last = check_offset(start), check_offset(end)
-    if first > last:
-        raise CodingError(ErrorCode.SPAN_REVERSED, start=first, end=last)
-    if first == last:
-        raise CodingError(ErrorCode.SPAN_EMPTY, start=first, end=last)
-    if first < 0 or last > length:
-        raise CodingError(ErrorCode.SPAN_OUT_OF_RANGE, start=first, end=last, length=length)
-    return first, last
-
-
-def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return the union of `spans` as sorted spans that neither overlap nor touch.
-
-    Empty spans cover nothing and vanish.
-
-    Examples
-    --------
-    >>> merge_spans([(10, 12), (0, 4), (2, 6), (6, 8)])
-    [(0, 8), (10, 12)]
-    """
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(span for span in spans if span[0] < span[1]):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def join_memos(*memos: str) -> str:
@@ -317,123 +232,3 @@ def coding_counts(codings: Iterable[Coding]) -> dict[str, tuple[int, int]]:
         segments[coding.code] += 1
         documents[coding.code].add(coding.document)
     return {code: (count, len(documents[code])) for code, count in segments.items()}
-
-
-def context(text: str, start: int, end: int, width: int = 80) -> tuple[str, str, str]:
-    """Return the text before, inside and after ``[start, end)``, for keyword in context.
-
-    The context on each side holds at most `width` code points. It is cut at a
-    word boundary (whitespace) when one lies in the outer half of the window,
-    so most of the context survives a long word; otherwise at a character
-    boundary: never inside a surrogate pair, between a character and its
-    combining marks, inside an emoji joined by ZERO WIDTH JOINER or a skin tone,
-    or inside a flag. Whitespace at the cut is dropped.
-
-    Parameters
-    ----------
-    text : str
-        The document's text.
-    start, end : int
-        The span, checked with :func:`check_span`.
-    width : int
-        The most code points of context on each side.
-
-    Examples
-    --------
-    >>> context("I could not leave because they held my papers.", 12, 17, width=10)
-    ('could not ', 'leave', ' because')
-    """
-    start, end = check_span(len(text), start, end)
-    if width < 0:
-        raise ValueError(f"width must not be negative, not {width}")
-    before = text[_context_start(text, start, width) : start]
-    after = text[end : _context_end(text, end, width)]
-    return before, text[start:end], after
-
-
-def _context_start(text: str, start: int, width: int) -> int:
-    low = start - width
-    if low <= 0:
-        return 0
-    cut = low
-    # A word starts at `low` if whitespace precedes it; look no further than half way.
-    for i in range(low - 1, min(start, low + width // 2)):
-        if text[i].isspace():
-            cut = i + 1
-            break
-    while cut < start and (text[cut].isspace() or not is_boundary(text, cut)):
-        cut += 1
-    return cut
-
-
-def _context_end(text: str, end: int, width: int) -> int:
-    high = end + width
-    if high >= len(text):
-        return len(text)
-    cut = high
-    for i in range(high, max(end, high - width // 2) - 1, -1):
-        if text[i].isspace():
-            cut = i
-            break
-    while cut > end and (text[cut - 1].isspace() or not is_boundary(text, cut)):
-        cut -= 1
-    return cut
-
-
-def is_boundary(text: str, index: int) -> bool:
-    """Return whether `text` may be cut before `index` without splitting a character a reader sees.
-
-    An approximation of Unicode's extended grapheme clusters (UAX #29) that
-    needs no dependency and errs towards not cutting: it keeps whole surrogate
-    pairs, combining and spacing marks, Hangul syllables, Indic conjuncts,
-    prepended signs, emoji sequences (ZWJ, skin tones, tags) and flags.
-
-    Examples
-    --------
-    >>> is_boundary("e\\u0301t", 1), is_boundary("e\\u0301t", 2)
-    (False, True)
-    >>> flags = "\\U0001F1EC\\U0001F1E7\\U0001F1EB\\U0001F1F7"
-    >>> [is_boundary(flags, i) for i in range(5)]
-    [True, False, True, False, True]
-    """
-    if index <= 0 or index >= len(text):
-        return True
-    before, char = text[index - 1], text[index]
-    if unicodedata.category(char) in _MARKS or _within(char, _EXTENDERS) or _joined(before, char):
-        return False
-    if _is_regional(char) and _is_regional(before):
-        run = 0
-        while index - run - 1 >= 0 and _is_regional(text[index - run - 1]):
-            run += 1
-        return run % 2 == 0  # flags are pairs of regional indicators
-    return True
-
-
-def _joined(before: str, char: str) -> bool:
-    """Return whether `before` binds to the next character, whatever that is (or to `char`)."""
-    if "\ud800" <= before <= "\udbff" and "\udc00" <= char <= "\udfff":
-        return True
-    if before == _ZWJ or _within(before, _PREPEND) or (before, char) == ("\r", "\n"):
-        return True
-    if unicodedata.combining(before) == _VIRAMA and unicodedata.category(char) == "Lo":
-        return True  # a virama links two consonants into one conjunct
-    return (_hangul(before), _hangul(char)) in _HANGUL_JOINS
-
-
-def _within(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
-    point = ord(char)
-    return any(low <= point <= high for low, high in ranges)
-
-
-def _hangul(char: str) -> str:
-    point = ord(char)
-    if 0xAC00 <= point <= 0xD7A3:
-        return "LV" if (point - 0xAC00) % 28 == 0 else "LVT"
-    for kind, ranges in _JAMO:
-        if any(low <= point <= high for low, high in ranges):
-            return kind
-    return ""
-
-
-def _is_regional(char: str) -> bool:
-    return "\U0001f1e6" <= char <= "\U0001f1ff"

@@ -1,4 +1,4 @@
-"""The codebook: its rules, and the operations analysts use to reshape it."""
+"""The codebook: the operations analysts use to reshape it (its rules: test_codebook_rules)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,7 @@ from hypothesis import strategies as st
 
 import coding.codebook as codebook_module
 from coding.codebook import (
-    NAME_LIMIT,
     add_code,
-    check_codebook,
-    check_move,
-    check_name,
     code_paths,
     delete_code,
     merge_codes,
@@ -26,32 +22,10 @@ from coding.codebook import (
     update_code,
     validate_codebook,
 )
-from coding.errors import CodingError, ErrorCode
+from coding.errors import CodingError
 from coding.model import Code, Codebook, Coding, Note, Project
+from tests.coding.book import BOOK, FEAR, names, project, raised_code, segment
 from tests.coding.strategies import codebooks, projects
-
-CONTROL = Code("control", "Control", codable=False)
-DEBT = Code("debt", "Debt bondage", parent="control")
-PAPERS = Code("papers", "Documents withheld", parent="control")
-FEAR = Code("fear", "Fear")
-POLICE = Code("police", "of the police", parent="fear")
-BOOK = Codebook((CONTROL, DEBT, PAPERS, FEAR, POLICE))
-
-
-def segment(guid: str, code: str, start: int = 0, end: int = 5, **fields: object) -> Coding:
-    """Return a coding by "ann" on document "doc" unless told otherwise."""
-    values = {"document": "doc", "coder": "ann", **fields}
-    return Coding(guid, code=code, start=start, end=end, **values)  # type: ignore[arg-type]
-
-
-def project(*codings: Coding, notes: tuple[Note, ...] = ()) -> Project:
-    """Return a project on BOOK with `codings`."""
-    return Project("p", BOOK, codings=codings, notes=notes)
-
-
-def names(codebook: Codebook) -> list[str]:
-    """Return the names in codebook order."""
-    return [code.name for code in codebook.codes]
 
 
 def depth_first(codebook: Codebook) -> Codebook:
@@ -65,112 +39,8 @@ def depth_first(codebook: Codebook) -> Codebook:
     return replace(codebook, codes=tuple(ordered))
 
 
-def raised_code(error: pytest.ExceptionInfo[CodingError]) -> str:
-    """Return the code of a raised CodingError."""
-    return error.value.code
-
-
 def test_the_examples_in_the_docstrings_hold() -> None:
     assert doctest.testmod(codebook_module).failed == 0
-
-
-# The rules
-
-
-@settings(max_examples=100)
-@given(codebooks())
-def test_generated_codebooks_keep_every_rule(codebook: Codebook) -> None:
-    assert validate_codebook(codebook) == []
-
-
-@pytest.mark.parametrize(
-    ("codes", "error", "where"),
-    [
-        ((Code("a", "A"), Code("a", "B")), ErrorCode.CODE_GUID_TAKEN, "code 2 ('B')"),
-        ((Code("a", "A", parent="zz"),), ErrorCode.CODE_PARENT_UNKNOWN, "code 1 ('A')"),
-        ((Code("b", "B", parent="a"), Code("a", "A")), ErrorCode.CODE_PARENT_AFTER_CHILD, "code 1"),
-        ((Code("a", "A", parent="a"),), ErrorCode.CODE_CYCLE, "code 1"),
-        ((Code("a", "A", parent="b"), Code("b", "B", parent="a")), ErrorCode.CODE_CYCLE, "code 1"),
-        ((Code("a", "A", colour="red"),), ErrorCode.CODE_COLOUR_INVALID, "code 1"),
-        ((Code("a", "A", colour="#12345"),), ErrorCode.CODE_COLOUR_INVALID, "code 1"),
-        ((Code("a", "A", colour="#12345G"),), ErrorCode.CODE_COLOUR_INVALID, "code 1"),
-        ((Code("a", "A", colour="#123456\n"),), ErrorCode.CODE_COLOUR_INVALID, "code 1"),
-        ((Code("a", ""),), ErrorCode.CODE_NAME_EMPTY, "code 1"),
-        ((Code("a", " \n\t"),), ErrorCode.CODE_NAME_EMPTY, "code 1"),
-        ((Code("a", "\u200b\u200f"),), ErrorCode.CODE_NAME_EMPTY, "code 1"),
-        ((Code("a", "x" * (NAME_LIMIT + 1)),), ErrorCode.CODE_NAME_TOO_LONG, "code 1"),
-        ((Code("a", "Fear"), Code("b", "fear ")), ErrorCode.CODE_NAME_TAKEN, "code 2"),
-        ((Code("a", "Café"), Code("b", "Cafe\u0301")), ErrorCode.CODE_NAME_TAKEN, "code 2"),
-        ((Code("a", "Straße"), Code("b", "STRASSE")), ErrorCode.CODE_NAME_TAKEN, "code 2"),
-        (
-            (Code("a", "A"), Code("b", "B", parent="a", codable=False)),
-            ErrorCode.CODE_CATEGORY_UNDER_CODE,
-            "code 2",
-        ),
-    ],
-)
-def test_a_codebook_breaking_a_rule_is_reported_at_the_code(
-    codes: tuple[Code, ...], error: ErrorCode, where: str
-) -> None:
-    problems = validate_codebook(Codebook(codes))
-    assert problems[0].error is error
-    assert problems[0].where is not None and problems[0].where.startswith(where)
-    with pytest.raises(CodingError) as raised:
-        check_codebook(Codebook(codes))
-    assert raised.value.error is error
-
-
-def test_every_problem_is_reported_not_only_the_first() -> None:
-    book = Codebook((Code("a", "", colour="red"), Code("b", "B", parent="zz")))
-    assert [p.code for p in validate_codebook(book)] == [
-        "CODE_NAME_EMPTY",
-        "CODE_COLOUR_INVALID",
-        "CODE_PARENT_UNKNOWN",
-    ]
-
-
-def test_a_name_at_the_limit_and_a_name_repeated_under_another_parent_are_fine() -> None:
-    book = Codebook(
-        (Code("a", "x" * NAME_LIMIT), Code("b", "Police"), Code("c", "police", parent="b"))
-    )
-    assert validate_codebook(book) == []
-
-
-def test_the_taken_name_message_names_the_sibling_that_has_it() -> None:
-    with pytest.raises(CodingError, match="called 'Fear' here"):
-        check_codebook(Codebook((Code("a", "Fear"), Code("b", "FEAR"))))
-
-
-# check_name
-
-
-def test_a_name_is_cleaned_to_nfc_without_surrounding_whitespace() -> None:
-    assert check_name(BOOK, "  Cafe\u0301\n", "fear") == "Café"
-
-
-@pytest.mark.parametrize(
-    ("name", "parent", "error"),
-    [
-        ("   ", None, "CODE_NAME_EMPTY"),
-        ("\u200b", None, "CODE_NAME_EMPTY"),
-        ("x" * (NAME_LIMIT + 1), None, "CODE_NAME_TOO_LONG"),
-        (" fear", None, "CODE_NAME_TAKEN"),
-        ("DEBT BONDAGE", "control", "CODE_NAME_TAKEN"),
-        ("Wages", "missing", "CODE_PARENT_UNKNOWN"),
-    ],
-)
-def test_a_name_that_cannot_go_there_is_refused(name: str, parent: str | None, error: str) -> None:
-    with pytest.raises(CodingError) as raised:
-        check_name(BOOK, name, parent)
-    assert raised_code(raised) == error
-
-
-def test_a_code_may_keep_its_own_name_in_another_case() -> None:
-    assert check_name(BOOK, "FEAR", None, exclude="fear") == "FEAR"
-
-
-def test_the_length_limit_counts_code_points_of_the_clean_name() -> None:
-    assert check_name(BOOK, " " + "\U0001f600" * NAME_LIMIT + " ", None) == "\U0001f600" * 200
 
 
 # add, update, rename
@@ -290,30 +160,6 @@ def test_a_code_can_be_reordered_among_its_own_siblings() -> None:
     assert [c.name for c in book.children("control")] == ["Documents withheld", "Debt bondage"]
 
 
-@pytest.mark.parametrize(
-    ("guid", "parent", "error"),
-    [
-        ("fear", "fear", "CODE_CYCLE"),
-        ("fear", "police", "CODE_CYCLE"),
-        ("missing", None, "CODE_UNKNOWN"),
-        ("fear", "missing", "CODE_PARENT_UNKNOWN"),
-        ("control", "fear", "CODE_CATEGORY_UNDER_CODE"),
-    ],
-)
-def test_a_move_that_breaks_a_rule_is_refused(guid: str, parent: str | None, error: str) -> None:
-    for attempt in (check_move, move_code):
-        with pytest.raises(CodingError) as raised:
-            attempt(BOOK, guid, parent)
-        assert raised_code(raised) == error
-
-
-def test_a_move_next_to_a_code_of_the_same_name_is_refused() -> None:
-    book, _ = add_code(BOOK, "Of the police", parent="control")
-    with pytest.raises(CodingError) as raised:
-        move_code(book, "police", "control")
-    assert raised_code(raised) == "CODE_NAME_TAKEN"
-
-
 @settings(max_examples=150)
 @given(codebooks(min_codes=1), st.data())
 def test_a_move_either_is_refused_or_keeps_every_rule_and_every_code(
@@ -335,29 +181,6 @@ def test_a_move_either_is_refused_or_keeps_every_rule_and_every_code(
         key=lambda c: c.guid,
     )
     assert moved == depth_first(moved), "a depth-first codebook stopped being depth-first"
-
-
-@given(codebooks(min_codes=2), st.data())
-def test_a_code_can_never_go_under_itself_or_its_descendants(
-    codebook: Codebook, data: st.DataObject
-) -> None:
-    code = data.draw(st.sampled_from(codebook.codes))
-    inside = {code.guid} | {
-        c.guid for c in codebook.codes if _is_under(codebook, c.guid, code.guid)
-    }
-    with pytest.raises(CodingError) as raised:
-        move_code(codebook, code.guid, data.draw(st.sampled_from(sorted(inside))))
-    assert raised_code(raised) == "CODE_CYCLE"
-
-
-def _is_under(codebook: Codebook, guid: str, ancestor: str) -> bool:
-    codes = codebook.by_guid()
-    current = codes[guid].parent
-    while current is not None:
-        if current == ancestor:
-            return True
-        current = codes[current].parent
-    return False
 
 
 # code_paths

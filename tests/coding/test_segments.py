@@ -1,34 +1,30 @@
-"""Spans, the one-coding-per-passage rule, cutting codings, and keyword in context."""
+"""Codings: the one-coding-per-passage rule, cutting codings, recoding and counts.
+
+Bare spans are tested in test_spans, keyword in context in test_context.
+"""
 
 from __future__ import annotations
 
 import doctest
-import itertools
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import coding.segments as segments_module
-from coding.errors import CodingError, ErrorCode
+from coding.errors import CodingError
 from coding.model import Coding, Project
 from coding.segments import (
     add_coding,
-    check_offset,
-    check_span,
     coding_counts,
-    context,
-    is_boundary,
     join_memos,
     merge_spans,
     recode,
     remove_span,
 )
-from tests.coding.strategies import document_texts, projects, spans
+from tests.coding.strategies import projects
 
 SMALL = st.integers(0, 40)
 Key = tuple[str, str, str]
@@ -52,61 +48,6 @@ def coding(guid: str, start: int, end: int, **fields: object) -> Coding:
 
 def test_the_examples_in_the_docstrings_hold() -> None:
     assert doctest.testmod(segments_module).failed == 0
-
-
-# check_span and check_offset
-
-
-def test_a_span_inside_the_text_comes_back_as_ints() -> None:
-    assert check_span(10, np.int64(2), 10) == (2, 10)
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "error"),
-    [
-        (5, 3, ErrorCode.SPAN_REVERSED),
-        (4, 4, ErrorCode.SPAN_EMPTY),
-        (-1, 3, ErrorCode.SPAN_OUT_OF_RANGE),
-        (2, 11, ErrorCode.SPAN_OUT_OF_RANGE),
-        (1.0, 3, ErrorCode.OFFSET_NOT_INTEGER),
-        (True, 3, ErrorCode.OFFSET_NOT_INTEGER),
-        (1, "3", ErrorCode.OFFSET_NOT_INTEGER),
-        (1, None, ErrorCode.OFFSET_NOT_INTEGER),
-    ],
-)
-def test_a_bad_span_is_refused_with_its_code(start: object, end: object, error: ErrorCode) -> None:
-    with pytest.raises(CodingError) as raised:
-        check_span(10, start, end)
-    assert raised.value.error is error
-
-
-def test_an_out_of_range_span_says_how_long_the_text_is() -> None:
-    with pytest.raises(CodingError, match="which is 10 characters long"):
-        check_span(10, 2, 11)
-
-
-@pytest.mark.parametrize("value", [False, 2.0, np.float64(1.0), "1"])
-def test_an_offset_must_be_a_whole_number_and_not_a_boolean(value: object) -> None:
-    with pytest.raises(CodingError) as raised:
-        check_offset(value)
-    assert raised.value.code == "OFFSET_NOT_INTEGER"
-
-
-# merge_spans
-
-
-@given(st.lists(st.tuples(SMALL, SMALL)))
-def test_merged_spans_cover_exactly_the_union_and_neither_overlap_nor_touch(
-    drawn: list[tuple[int, int]],
-) -> None:
-    merged = merge_spans(drawn)
-    assert points(merged) == points(drawn)
-    assert all(start < end for start, end in merged)
-    assert all(left[1] < right[0] for left, right in itertools.pairwise(merged))
-
-
-def test_touching_spans_merge_into_one() -> None:
-    assert merge_spans([(3, 5), (0, 3)]) == [(0, 5)]
 
 
 # add_coding
@@ -278,102 +219,3 @@ def test_counts_give_segments_and_distinct_documents_per_code() -> None:
 
 def test_counts_of_nothing_are_empty() -> None:
     assert coding_counts([]) == {}
-
-
-# context
-
-
-def test_context_is_cut_at_word_boundaries() -> None:
-    text = "They took our passports and said we owed them for the flight and the room."
-    start = text.index("said")
-    before, span, after = context(text, start, start + 4, width=20)
-    assert (before, span, after) == ("our passports and ", "said", " we owed them for")
-
-
-def test_context_reaching_the_ends_of_the_text_is_whole() -> None:
-    assert context("Help me.", 0, 4) == ("", "Help", " me.")
-
-
-def test_context_of_a_long_word_is_cut_inside_it_rather_than_lost() -> None:
-    text = "x" * 100 + " fear"
-    before, _, _ = context(text, 101, 105, width=10)
-    assert before == "x" * 9 + " "
-
-
-@pytest.mark.parametrize(
-    ("text", "start", "end"),
-    [
-        ("e\u0301" * 30 + "FEAR", 60, 64),  # base + mark, cut would fall between them
-        ("\U0001f469\u200d\U0001f469\u200d\U0001f467" * 12 + "FEAR", 60, 64),
-        ("\U0001f1ec\U0001f1e7" * 30 + "FEAR", 60, 64),
-        ("\U0001f44b\U0001f3fd" * 30 + "FEAR", 60, 64),
-    ],
-    ids=["combining", "zwj", "flags", "skin-tone"],
-)
-def test_context_never_splits_a_character_a_reader_sees(text: str, start: int, end: int) -> None:
-    for width in range(1, 12):
-        before, span, _ = context(text, start, end, width)
-        assert span == "FEAR"
-        assert is_boundary(text, start - len(before))
-
-
-@pytest.mark.parametrize(
-    ("text", "index"),
-    [
-        ("a\ud83d\ude00b", 2),  # a surrogate pair that reached a Python str
-        ("\u0e19\u0e49\u0e33", 2),  # Thai "water": SARA AM is a letter that binds
-        ("\u0915\u094d\u0937", 2),  # Devanagari conjunct: virama links the consonants
-        ("\u1100\u1161", 1),  # Hangul jamo L + V
-        ("\u0600\u0661", 1),  # Arabic number sign before its digit
-        ("\u0641\u200c\u0627", 1),  # ZERO WIDTH NON-JOINER stays with the letter before
-        ("\ufe0f\u2764\ufe0f", 2),  # emoji variation selector
-        ("x\U000e0067", 1),  # emoji tag character
-    ],
-    ids=["surrogates", "thai", "conjunct", "jamo", "prepend", "zwnj", "variation", "tag"],
-)
-def test_a_character_a_reader_sees_is_never_split(text: str, index: int) -> None:
-    assert not is_boundary(text, index)
-
-
-@pytest.mark.parametrize(
-    ("text", "index"), [("ab", 1), ("a b", 2), ("\U0001f600a", 1), ("\u0915\u0937", 1)]
-)
-def test_ordinary_characters_may_be_cut_between(text: str, index: int) -> None:
-    assert is_boundary(text, index)
-
-
-@settings(max_examples=300)
-@given(document_texts().filter(bool), st.data(), st.integers(0, 30))
-def test_context_is_the_text_around_the_span_cut_between_characters(
-    text: str, data: st.DataObject, width: int
-) -> None:
-    start, end = data.draw(spans(len(text)))
-    before, span, after = context(text, start, end, width)
-    assert span == text[start:end]
-    assert text[start - len(before) : end + len(after)] == before + span + after
-    assert len(before) <= width and len(after) <= width
-    assert not before or is_boundary(text, start - len(before))
-    assert not after or is_boundary(text, end + len(after))
-
-
-@settings(max_examples=300)
-@given(document_texts().filter(bool), st.data(), st.integers(0, 30))
-def test_context_cuts_agree_with_unicode_grapheme_clusters(
-    text: str, data: st.DataObject, width: int
-) -> None:
-    regex = pytest.importorskip("regex")  # an independent UAX #29 implementation, test-only
-    # regex may know a newer Unicode than Python: compare on characters both know.
-    text = "".join(char for char in text if unicodedata.category(char) != "Cn")
-    assume(text)
-    clusters = {0}
-    for match in regex.finditer(r"\X", text):
-        clusters.add(match.end())
-    start, end = data.draw(spans(len(text)))
-    before, _, after = context(text, start, end, width)
-    cuts = {start - len(before), end + len(after)} - {start, end}
-    assert cuts <= clusters
-
-
-def test_a_negative_width_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="width"):
-        context("abc", 0, 1, width=-1)

@@ -7,20 +7,27 @@ and is left out of the comparison, as `coding.agreement` does with
 compared with them.
 
 The span arithmetic (how many coders cover each stretch of text, where all
-agree, where some but not all do) is pure and lives at the top of this
-module; the union is the library's `coding.segments.merge_spans`.
+agree, where some but not all do, the union) is pure and lives in the
+library, `coding.spans`; this module loads the spans and writes the consensus.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coding.segments import merge_spans
+from coding.spans import (
+    Span,
+    disagreement_spans,
+    excerpt,
+    intersect_spans,
+    merge_spans,
+    pieces,  # noqa: F401 (the compare page marks each coder's words with compare.pieces)
+)
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
 from survey.services.coding import log
@@ -29,69 +36,7 @@ from survey.services.coding.coders import consensus_coder
 from survey.services.coding.documents import document as document_of
 from survey.services.coding.errors import NotFound, Refused
 
-Span = tuple[int, int]
 TAKE = ("union", "intersection", "none")  # or a coder's GUID
-EXCERPT = 160
-
-
-def coverage(span_sets: Sequence[Iterable[Span]]) -> list[tuple[int, int, int]]:
-    """Return ``(start, end, count)`` for each stretch covered by `count` >= 1 of `span_sets`.
-
-    Each set is merged first, so a coder whose own spans overlap counts once;
-    neighbouring stretches with the same count are joined.
-    """
-    events: dict[int, int] = defaultdict(int)
-    for spans in span_sets:
-        for start, end in merge_spans(spans):
-            events[start] += 1
-            events[end] -= 1
-    stretches: list[tuple[int, int, int]] = []
-    count, previous = 0, None
-    for point in sorted(events):
-        if previous is not None and count > 0:
-            if stretches and stretches[-1][1] == previous and stretches[-1][2] == count:
-                stretches[-1] = (stretches[-1][0], point, count)
-            else:
-                stretches.append((previous, point, count))
-        count += events[point]
-        previous = point
-    return stretches
-
-
-def _joined(stretches: Iterable[tuple[int, int, int]]) -> list[Span]:
-    return merge_spans((start, end) for start, end, _ in stretches)
-
-
-def intersect_spans(span_sets: Sequence[Iterable[Span]]) -> list[Span]:
-    """Return the spans covered by every one of `span_sets` (nothing when there are none)."""
-    sets = [list(spans) for spans in span_sets]
-    return _joined(s for s in coverage(sets) if s[2] == len(sets))
-
-
-def disagreement_spans(span_sets: Sequence[Iterable[Span]]) -> list[Span]:
-    """Return the spans covered by some but not all of `span_sets`."""
-    sets = [list(spans) for spans in span_sets]
-    return _joined(s for s in coverage(sets) if s[2] < len(sets))
-
-
-def pieces(text: str, spans: Iterable[Span]) -> list[tuple[str, bool]]:
-    """Split `text` into ``(piece, marked)`` runs, marked inside `spans`."""
-    runs: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in merge_spans(spans):
-        if start > at:
-            runs.append((text[at:start], False))
-        runs.append((text[start:end], True))
-        at = end
-    if at < len(text):
-        runs.append((text[at:], False))
-    return runs
-
-
-def excerpt(text: str, span: Span, limit: int = EXCERPT) -> str:
-    """Return the text of `span`, shortened with an ellipsis past `limit` characters."""
-    words = text[span[0] : span[1]]
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)

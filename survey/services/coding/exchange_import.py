@@ -73,8 +73,9 @@ def _suffix(filename: str, allowed: tuple[str, ...]) -> str:
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in allowed:
         name = PurePath(filename or "file").name
-        message = f"“{name}” is not a {' or '.join(allowed)} file: choose one of those."
-        raise ImportRefused([Problem(message)])
+        expected = f"a {' or '.join(allowed)} file"
+        error = CodingError(ErrorCode.FILE_TYPE, name=name, expected=expected)
+        raise ImportRefused.from_coding_error(error)
     return suffix
 
 

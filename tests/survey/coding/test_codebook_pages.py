@@ -87,6 +87,8 @@ def test_adding_codes_and_categories_builds_the_tree(app, study):
         ("fear", "There is already a code called &#39;Fear&#39; here"),
         ("   ", "A code needs a name."),
         ("x" * 201, "The code name is 201 characters long"),
+        ("Debt\nbondage", "The code name contains a line break (U+000A)"),
+        ("Debt\x1b[31m", "The code name contains the control character U+001B"),
     ],
 )
 def test_bad_names_are_refused_and_nothing_is_added(app, study, name, message):

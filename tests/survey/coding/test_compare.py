@@ -1,88 +1,21 @@
-"""Compare coders: the span arithmetic, the per-code page and the one-answer page."""
+"""Compare coders: the per-code page and the one-answer page.
+
+The span arithmetic behind them is the library's: tests/coding/test_spans.py.
+"""
 
 from __future__ import annotations
 
 import html
-import itertools
 from types import SimpleNamespace
 
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Segment, Study, User
 from survey.services.coding import segments
-from survey.services.coding.compare import (
-    coverage,
-    disagreement_spans,
-    intersect_spans,
-    pieces,
-)
 from tests.factories import add_study, tiny_instrument
 from tests.survey.coding.helpers import BASE, add_code, code_span, coder, coding_study, sync
 from tests.survey.studio import audit_actions, post, text
-
-# --- the span arithmetic, against sets of code points ---------------------------------
-
-spans = st.lists(
-    st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted).map(tuple), max_size=6
-)
-span_sets = st.lists(spans, min_size=1, max_size=4)
-
-
-def points(found) -> set[int]:
-    """Return the code points covered by `found`."""
-    return {i for start, end in found for i in range(start, end)}
-
-
-def tidy(found) -> bool:
-    """Return True when `found` is sorted, non-empty, and neither overlaps nor touches."""
-    return all(s < e for s, e in found) and all(
-        e < s2 for (_, e), (s2, _) in itertools.pairwise(found)
-    )
-
-
-@given(span_sets)
-def test_intersection_is_the_points_every_set_covers(sets):
-    found = intersect_spans(sets)
-    assert points(found) == set.intersection(*(points(s) for s in sets))
-    assert tidy(found)
-
-
-@given(span_sets)
-def test_disagreement_is_the_points_some_but_not_all_sets_cover(sets):
-    found = disagreement_spans(sets)
-    covered = [points(s) for s in sets]
-    assert points(found) == set.union(*covered) - set.intersection(*covered)
-    assert tidy(found)
-
-
-@given(span_sets)
-def test_coverage_counts_each_point_once_per_set(sets):
-    for start, end, count in coverage(sets):
-        for i in range(start, end):
-            assert count == sum(i in points(s) for s in sets)
-    assert points((s, e) for s, e, _ in coverage(sets)) == set.union(*(points(s) for s in sets))
-
-
-def test_no_sets_agree_on_nothing():
-    assert intersect_spans([]) == []
-    assert disagreement_spans([]) == []
-
-
-@given(st.text(max_size=30), spans)
-def test_pieces_rebuild_the_text_and_mark_only_the_spans(words, found):
-    found = [(min(s, len(words)), min(e, len(words))) for s, e in found]
-    runs = pieces(words, found)
-    assert "".join(piece for piece, _ in runs) == words
-    at, marked = 0, set()
-    for piece, mark in runs:
-        if mark:
-            marked |= set(range(at, at + len(piece)))
-        at += len(piece)
-    assert marked == points(found)
-
 
 # --- the pages --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import zipfile
 
@@ -274,7 +275,7 @@ SAID = {
     "over the limit": "FILE_TOO_LARGE",
     "not a zip": "ZIP_INVALID",
     "Latin-1 CSV": "CSV_UNREADABLE",
-    "wrong kind": "“notes.txt” is not a .csv or .qdc file",
+    "wrong kind": "FILE_TYPE",
 }
 
 
@@ -289,6 +290,25 @@ def test_a_hostile_upload_gets_a_clear_message_and_changes_nothing(app, lead_stu
     assert "Nothing was imported" in page and SAID[case] in page
     assert "Traceback" not in page
     assert _counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("which", "name", "expected"),
+    [
+        ("codebook", "notes.txt", "a .csv or .qdc file"),
+        ("codebook", "study.qdpx", "a .csv or .qdc file"),
+        ("project", "codebook.qdc", "a .qdpx file"),
+    ],
+)
+def test_a_file_of_another_kind_is_named_and_the_kinds_that_fit_are_said(
+    app, lead_study, which, name, expected
+):
+    _, lead = lead_study
+    response = _upload(lead.client, which, b"name\r\nX\r\n", name)
+    assert response.status_code == 400
+    said = f"{name!r} is not a file Heard can import here: use {expected}."
+    assert said in html.unescape(response.get_data(as_text=True))
+    assert "X" not in _codes(app)
 
 
 def test_a_file_over_the_limit_is_refused_with_its_real_size(app, lead_study):
