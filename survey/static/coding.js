@@ -51,7 +51,10 @@
 
   function update() {
     var selection = window.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) { return; }
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+      clear('Nothing selected yet.');
+      return;
+    }
     var range = selection.getRangeAt(0).cloneRange();
     if (!range.intersectsNode(text)) { return; }
     /* A selection running past the answer (a triple click) is cut to it. */
@@ -59,7 +62,7 @@
     if (!text.contains(range.endContainer)) { range.setEnd(text, text.childNodes.length); }
     var start = position(range.startContainer, range.startOffset);
     var end = position(range.endContainer, range.endOffset);
-    if (end <= start) { return; }
+    if (end <= start) { clear('Nothing selected yet.'); return; }
     startField.value = String(start);
     endField.value = String(end);
     unitsField.value = 'utf16';

@@ -26,6 +26,7 @@ from coding.errors import CodingError
 from survey.extensions import write_transaction
 from survey.models import Code, Memo, Segment, Study, User
 from survey.services import audit
+from survey.services.answers import clean_text
 from survey.services.coding import log
 from survey.services.coding.errors import NotFound, Refused
 
@@ -48,7 +49,7 @@ class CodeFields:
 
     def entry(self) -> dict[str, object]:
         """Return the fields the library sets besides name and parent."""
-        values = {name: getattr(self, name).replace("\r\n", "\n").strip() for name in ENTRY_FIELDS}
+        values = {name: clean_text(getattr(self, name)) for name in ENTRY_FIELDS}
         return {**values, "codable": self.codable, "colour": self.colour}
 
 
@@ -103,9 +104,12 @@ def code_row(session: Session, study: Study, guid: str) -> Code:
     return code
 
 
-def uses(session: Session, code: Code) -> int:
-    """Return how many segments (of every coder) carry `code`."""
-    return session.scalar(select(func.count()).where(Segment.code_id == code.id)) or 0
+def uses(session: Session, code: Code, coder_ids: set[int] | None = None) -> int:
+    """Return how many segments carry `code`: every coder's, or only those of `coder_ids`."""
+    query = select(func.count()).where(Segment.code_id == code.id)
+    if coder_ids is not None:
+        query = query.where(Segment.coder_id.in_(coder_ids))
+    return session.scalar(query) or 0
 
 
 def _refuse(error: CodingError) -> Refused:
@@ -237,10 +241,21 @@ def _record(session, study, actor, action, code: Code, changed=((), ()), **detai
     audit.record(session, actor, f"coding.{action}", code, study=study.slug, **detail)
 
 
+def lock_codebook(session: Session, study: Study) -> None:
+    """Take the study's codebook lock for this transaction (names are checked, then written).
+
+    SQLite already writes one transaction at a time (BEGIN IMMEDIATE); on
+    PostgreSQL two people adding the same name at once would both pass the
+    check, so each codebook change first locks the study's row.
+    """
+    session.execute(select(Study.id).where(Study.id == study.id).with_for_update())
+
+
 def add_code(session: Session, actor: User, study: Study, fields: CodeFields) -> Code:
     """Add a code or a category to `study`'s codebook; return it."""
     _check_lengths(fields)
     with write_transaction(session):
+        lock_codebook(session, study)
         loaded = _load(session, study)
         try:
             after, code = rules.add_code(
@@ -258,12 +273,13 @@ def edit_code(session: Session, actor: User, study: Study, guid: str, fields: Co
     """Rename, move and rewrite the entry of a code; refuse what the codebook rules forbid."""
     _check_lengths(fields)
     with write_transaction(session):
+        lock_codebook(session, study)
         loaded = _load(session, study)
         row = _known(loaded, guid)
         if not fields.codable and row.codable and uses(session, row):
             raise Refused(
-                f"“{row.name}” is applied to {uses(session, row)} segment(s), so it cannot "
-                "become a category: merge or delete it instead.",
+                f"“{row.name}” is applied to text, so it cannot become a category: the "
+                "study lead can merge or delete it instead.",
                 "CODE_IN_USE",
             )
         book = loaded.project.codebook
@@ -281,6 +297,7 @@ def edit_code(session: Session, actor: User, study: Study, guid: str, fields: Co
 def merge_code(session: Session, actor: User, study: Study, source: str, target: str) -> int:
     """Merge code `source` into `target`: its segments, subcodes and memos follow; return moved."""
     with write_transaction(session):
+        lock_codebook(session, study)
         loaded = _load(session, study, (source, target))
         source_row = _known(loaded, source)
         target_row = loaded.codes.get(target)
@@ -315,6 +332,7 @@ def split_code(
     if not names:
         raise Refused("Name at least one new code.", "CODE_NAME_EMPTY")
     with write_transaction(session):
+        lock_codebook(session, study)
         loaded = _load(session, study, (guid,))
         row = _known(loaded, guid)
         try:
@@ -333,6 +351,7 @@ def delete_code(
 ) -> int:
     """Delete a code; its segments are refused, removed, or moved to the code `segments`."""
     with write_transaction(session):
+        lock_codebook(session, study)
         involved = (guid,) if segments in ("refuse", "remove") else (guid, segments)
         loaded = _load(session, study, involved)
         row = _known(loaded, guid)

@@ -55,6 +55,7 @@ from survey.extensions import write_transaction
 from survey.models import Coder, CodingDocument, Memo, Segment, Study, User
 from survey.services import audit
 from survey.services.coding import log
+from survey.services.coding.codebook import lock_codebook
 from survey.services.coding.exchange_codebook import (
     NAMESPACE,
     ImportRefused,
@@ -128,6 +129,7 @@ def import_codebook(
     kind, codebook = read_codebook_file(data, filename, max_bytes)
     summary = ImportSummary(kind)
     with write_transaction(session):
+        lock_codebook(session, study)
         merge_codebook(session, study, codebook, summary)
         _finish(session, actor, study, summary)
     return summary
@@ -141,6 +143,7 @@ def import_project(
     project = report.project
     summary = ImportSummary("qdpx", warnings=list(report.warnings))
     with write_transaction(session):
+        lock_codebook(session, study)
         codes = merge_codebook(session, study, project.codebook, summary)
         documents = _documents(session, study, project.documents, summary)
         coders = _coders(session, study, project.coders, summary)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, Memo, Study, User
 from survey.models.staff import now
+from survey.services.answers import clean_text
 from survey.services.coding import documents, log
 from survey.services.coding.coders import coder_for, visible_coder_ids
 from survey.services.coding.errors import NotFound, Refused
@@ -68,7 +69,7 @@ def save_memo(
     session: Session, actor: User, study: Study, target: str, guid: str | None, text: str
 ) -> bool:
     """Save `actor`'s memo on a target (empty text deletes it); return True if one is kept."""
-    text = text.replace("\r\n", "\n").strip()
+    text = clean_text(text)
     if len(text) > MAX_LENGTH:
         raise Refused(
             f"The memo is {len(text)} characters long; the limit is {MAX_LENGTH}.",
@@ -98,6 +99,8 @@ def _store_memo(
             found.text, found.updated_at = text, now()
         elif found is not None:
             session.delete(found)
+        else:  # an empty memo where there was none: nothing happened, nothing to log
+            return
         log.record(session, study, actor, "note", target=target, guid=guid or study.slug)
 
 

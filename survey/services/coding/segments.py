@@ -22,6 +22,7 @@ from coding.errors import CodingError
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
 from survey.models.coding import new_guid
+from survey.services.answers import clean_text
 from survey.services.coding import log
 from survey.services.coding.coders import coder_for
 from survey.services.coding.errors import ChangedSince, NotFound, NothingToUndo, Refused
@@ -194,12 +195,19 @@ def apply_codes(
     if not code_guids:
         raise Refused("Choose at least one code.")
     pairs = [(target, guid) for target in targets for guid in dict.fromkeys(code_guids)]
+    memo = clean_text(memo)
     with write_transaction(session):
         coder = coder_for(session, study, actor)
+        _lock(session, coder)
         before, after = _combine(_apply_all(session, study, coder, pairs, memo, distressing))
         if before or after:
             log.record(session, study, actor, action, before, after, spans=len(targets))
     return len(after)
+
+
+def _lock(session: Session, coder: Coder) -> None:
+    """Serialise one coder's changes (two tabs at once) on PostgreSQL; SQLite already does."""
+    session.execute(select(Coder.id).where(Coder.id == coder.id).with_for_update())
 
 
 def own_segment(session: Session, study: Study, actor: User, public_id: str) -> Segment:
@@ -217,6 +225,7 @@ def own_segment(session: Session, study: Study, actor: User, public_id: str) -> 
 def _remove_one(session, study, actor, public_id: str, start: int | None, end: int | None):
     """Remove `actor`'s segment or a part of it; return the before and after states."""
     segment = own_segment(session, study, actor, public_id)
+    _lock(session, segment.coder)
     rows = _existing(session, segment.document, segment.code, segment.coder)
     try:
         result = spans.remove_span(tuple(_as_coding(r) for r in rows), public_id, start, end)
@@ -288,7 +297,7 @@ def update_segment(
         segment = own_segment(session, study, actor, public_id)
         before = [log.state_of(segment)]
         if memo is not None:
-            segment.memo = memo.strip()
+            segment.memo = clean_text(memo)
         if distressing is not None:
             segment.distressing = distressing
         session.flush()
@@ -305,12 +314,30 @@ def _matches(session: Session, study: Study, state: log.SegmentState) -> bool:
     )
 
 
+def _occupied(session: Session, state: log.SegmentState, ids: dict[str, int]) -> bool:
+    """Return True when restoring `state` would overlap or touch a segment there now."""
+    found = session.scalar(
+        select(Segment.id).where(
+            (Segment.public_id == state.public_id)
+            | (
+                (Segment.document_id == ids["document_id"])
+                & (Segment.code_id == ids["code_id"])
+                & (Segment.coder_id == ids["coder_id"])
+                & (Segment.start <= state.end)
+                & (Segment.end >= state.start)
+            )
+        )
+    )
+    return found is not None
+
+
 def undo_last(session: Session, actor: User, study: Study) -> str:
     """Undo `actor`'s most recent coding action on `study`; return what it was."""
     with write_transaction(session):
         entry = log.last_undoable(session, study, actor)
         if entry is None:
             raise NothingToUndo()
+        _lock(session, coder_for(session, study, actor))
         before, after = log.states(entry, "before"), log.states(entry, "after")
         if not all(_matches(session, study, s) for s in after):
             raise ChangedSince(entry.action)
@@ -321,7 +348,9 @@ def undo_last(session: Session, actor: User, study: Study) -> str:
         session.flush()
         for state in before:
             ids = log.resolve_ids(session, study, state)
-            if ids is None:  # its document was withdrawn or its code deleted since
+            if ids is None or _occupied(session, state, ids):
+                # Its document was withdrawn or its code deleted since, or the
+                # same coder has that code on that text again: not ours to undo.
                 raise ChangedSince(entry.action)
             session.add(
                 Segment(

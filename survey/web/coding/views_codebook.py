@@ -13,7 +13,8 @@ from flask_login import login_required
 from coding.model import DEFAULT_COLOUR
 from survey.extensions import db
 from survey.models import Code, Study
-from survey.services.coding import codebook, memos, pages, reading
+from survey.services import permissions
+from survey.services.coding import codebook, coders, memos, pages, reading
 from survey.services.coding.errors import NotFound, Refused
 from survey.web.coding.access import me, study_or_404
 from survey.web.coding.blueprint import bp
@@ -35,6 +36,11 @@ def render_codebook(study: Study, error: str | None = None, status: int = 200):
     return html, status
 
 
+def _uses(study: Study, code: Code) -> int:
+    """Return how many of the segments this person may see carry `code`."""
+    return codebook.uses(db.session, code, coders.visible_coder_ids(db.session, study, me()))
+
+
 def _form_page(study: Study, mode: str, code: Code | None = None, status: int = 200, **values):
     without = code.public_id if code is not None else None
     html = render_template(
@@ -44,7 +50,7 @@ def _form_page(study: Study, mode: str, code: Code | None = None, status: int = 
         mode=mode,
         code=code,
         choices=pages.choices(db.session, study, without=without),
-        uses=codebook.uses(db.session, code) if code is not None else 0,
+        uses=_uses(study, code) if code is not None else 0,
         **{"fields": None, "error": None, **values},
     )
     return html, status
@@ -123,7 +129,7 @@ def code_edit(slug: str, guid: str):
 @login_required
 def code_merge(slug: str, guid: str):
     """Merge a code into another: first ask to confirm, then move its segments and remove it."""
-    study = study_or_404(slug)
+    study = study_or_404(slug, permissions.LEAD_CODING)
     code = _code(study, guid)
     target = request.form.get("target", "")
     if not target:
@@ -165,7 +171,7 @@ def _split_page(study: Study, code: Code, error: str | None = None):
 @login_required
 def code_split(slug: str, guid: str):
     """Split a code: name new codes under it and choose, segment by segment, where each goes."""
-    study = study_or_404(slug)
+    study = study_or_404(slug, permissions.LEAD_CODING)
     code = _code(study, guid)
     if request.method == "GET":
         return _split_page(study, code)
@@ -188,7 +194,7 @@ def _delete_page(study: Study, code: Code, error: str | None = None):
         here="coding.codebook",
         study=study,
         code=code,
-        uses=codebook.uses(db.session, code),
+        uses=_uses(study, code),
         children=pages.has_children(db.session, code),
         choices=[c for c in pages.choices(db.session, study, without=code.public_id) if c.codable],
         how=request.form.get("segments", ""),
@@ -202,7 +208,7 @@ def _delete_page(study: Study, code: Code, error: str | None = None):
 @login_required
 def code_delete(slug: str, guid: str):
     """Delete a code; if it is in use, ask whether to move its segments or remove them."""
-    study = study_or_404(slug)
+    study = study_or_404(slug, permissions.LEAD_CODING)
     code = _code(study, guid)
     if request.method == "GET":
         return _delete_page(study, code)

@@ -8,7 +8,7 @@ answer or types the exact words to code.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -29,7 +29,9 @@ def local_next(slug: str, value: str | None, default: str) -> str:
     path = parts.path
     if parts.scheme or parts.netloc or not path.startswith(f"/coding/{slug}/"):
         return default
-    if "//" in path or ".." in path.split("/"):
+    # Browsers resolve %2e%2e as "..": judge the decoded path.
+    decoded = unquote(path)
+    if "//" in decoded or ".." in decoded.split("/") or "%" in decoded:
         return default
     anchor = f"#{parts.fragment}" if re.fullmatch(r"[\w-]+", parts.fragment) else ""
     return path + (f"?{parts.query}" if parts.query else "") + anchor

@@ -32,10 +32,10 @@ FIELDS = {"kind": "code", "parent": "", "colour": "#1f77b4"}
 
 @pytest.fixture
 def study(app):
-    """The tiny study, its documents (GUIDs in text order) and an analyst on its team."""
+    """The tiny study, its documents (GUIDs in text order) and its lead (a researcher)."""
     study_id = coding_study(app)
     documents = [guid for guid, _ in sync(app, study_id)]
-    return study_id, documents, coder(app, study_id, email="ann@example.org")
+    return study_id, documents, coder(app, study_id, role="researcher", email="ann@example.org")
 
 
 def codes(app, study_id) -> list[tuple[str, str | None, bool]]:
@@ -170,7 +170,7 @@ def test_merging_into_a_code_someone_just_deleted_says_so(app, study):
     study_id, documents, ann = study
     fear, afraid = add_code(app, study_id, "Fear"), add_code(app, study_id, "Afraid")
     code_span(app, study_id, ann.user_id, documents[0], 0, 10, afraid)
-    bo = coder(app, study_id, email="bo@example.org")
+    bo = coder(app, study_id, role="researcher", email="bo@example.org")
     assert post(bo.client, f"{BASE}/codebook/{fear}/delete").status_code == 303
     response = post(
         ann.client, f"{BASE}/codebook/{afraid}/merge", {"target": fear, "confirm": "yes"}
@@ -274,7 +274,8 @@ def test_a_code_with_codes_under_it_cannot_be_deleted(app, study):
 
 
 def test_the_counts_follow_blind_mode(app, study):
-    study_id, documents, ann = study
+    study_id, documents, _ = study
+    ann = coder(app, study_id, email="analyst@example.org")  # not the lead: blind applies
     fear = add_code(app, study_id, "Fear")
     bo = coder(app, study_id, email="bo@example.org")
     code_span(app, study_id, ann.user_id, documents[0], 0, 6, fear)
@@ -287,7 +288,7 @@ def test_the_counts_follow_blind_mode(app, study):
 
 def test_two_people_adding_the_same_name_at_once_get_one_code(app, study):
     study_id, _, ann = study
-    bo = coder(app, study_id, email="bo@example.org")
+    bo = coder(app, study_id, role="researcher", email="bo@example.org")
     start = threading.Barrier(2)
     statuses: list[int] = []
 

@@ -77,7 +77,7 @@ def test_undo_after_someone_else_changed_it_is_refused_with_a_message(app, study
     study_id, documents, fear, ann = study
     afraid = add_code(app, study_id, "Afraid")
     code_span(app, study_id, ann.user_id, documents[0][0], 0, 5, afraid)
-    bo = coder(app, study_id, email="bo@example.org")
+    bo = coder(app, study_id, role="researcher", email="bo@example.org")  # merging is the lead's
     post(bo.client, f"{BASE}/codebook/{afraid}/merge", {"target": fear, "confirm": "yes"})
     response = post(ann.client, f"{BASE}/undo")
     assert response.status_code == 400
