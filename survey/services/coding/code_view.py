@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coding.segments import context
 from survey.models import Code, Coder, CodingCase, CodingDocument, Segment, Study, User
 from survey.services.coding import coders as coders_service
+from survey.services.coding.distressing import distressing_spans, overlaps
 from survey.services.coding.errors import NotFound
 
 PAGE_SIZE = 50
@@ -169,7 +170,7 @@ class SegmentLine:
     after: str
     memo: str
     distressing: bool
-    collapsed: bool
+    collapsed: bool  # the words shown overlap a passage the viewer collapses
     cut_before: bool  # the context starts after the start of the text
     cut_after: bool
 
@@ -215,9 +216,11 @@ def _check_question(session: Session, study: Study, item_id: str) -> None:
         raise NotFound(item_id)
 
 
-def _line(segment: Segment, case: str | None, collapse: bool) -> SegmentLine:
+def _line(segment: Segment, case: str | None, hidden: Sequence[tuple[int, int]]) -> SegmentLine:
+    """Return the segment in context, collapsed when the words shown overlap `hidden`."""
     document = segment.document
     before, span, after = context(document.text, segment.start, segment.end, width=CONTEXT)
+    shown = (segment.start - len(before), segment.end + len(after))
     return SegmentLine(
         guid=segment.public_id,
         document=document.public_id,
@@ -231,7 +234,7 @@ def _line(segment: Segment, case: str | None, collapse: bool) -> SegmentLine:
         after=after,
         memo=segment.memo,
         distressing=segment.distressing,
-        collapsed=segment.distressing and collapse,
+        collapsed=overlaps(hidden, *shown),
         cut_before=segment.start - len(before) > 0,
         cut_after=segment.end + len(after) < len(document.text),
     )
@@ -262,7 +265,6 @@ def code_segments(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    mine = my_coder(session, study, user)
-    collapse = mine is not None and mine.collapse_distressing
-    lines = [_line(segment, case, collapse) for segment, case in rows]
+    hidden = distressing_spans(session, study, user, {segment.document_id for segment, _ in rows})
+    lines = [_line(segment, case, hidden.get(segment.document_id, ())) for segment, case in rows]
     return SegmentPage(lines, segments, documents, cases, page, pages)

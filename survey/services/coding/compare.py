@@ -9,6 +9,10 @@ compared with them.
 The span arithmetic (how many coders cover each stretch of text, where all
 agree, where some but not all do, the union) is pure and lives in the
 library, `coding.spans`; this module loads the spans and writes the consensus.
+
+A viewer who chose to see distressing passages collapsed gets, with each
+comparison, the passages to collapse (`distressing.distressing_spans`); the
+pages then collapse the answer's lines, its spans and the reconcile choices.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from survey.models import Code, Coder, CodingDocument, Segment, Study, User
 from survey.services.coding import log
 from survey.services.coding.blind import compared_coders
 from survey.services.coding.coders import consensus_coder
+from survey.services.coding.distressing import distressing_spans
 from survey.services.coding.documents import document as document_of
 from survey.services.coding.errors import NotFound, Refused
 
@@ -63,7 +68,12 @@ class DocumentComparison:
     consensus: tuple[Span, ...]  # the consensus coder's spans of the code here
     disagreement: tuple[Span, ...] = field(default=())
     distressing: tuple[Span, ...] = field(default=())  # spans of this code flagged distressing
-    flagged: bool = False  # some passage of the document is flagged distressing (any code)
+    hidden: tuple[Span, ...] = field(default=())  # passages (any code) the viewer collapses
+
+    @property
+    def flagged(self) -> bool:
+        """Return True when the document has a distressing passage the viewer collapses."""
+        return bool(self.hidden)
 
     @property
     def differs(self) -> bool:
@@ -124,6 +134,7 @@ def _compare(
     code: Code,
     coders: list[Coder],
     consensus: Coder | None,
+    hidden: dict[int, list[Span]],
 ) -> DocumentComparison:
     read = loaded.read.get(document.id, set())
     rows = tuple(
@@ -142,7 +153,7 @@ def _compare(
         consensus=tuple(agreed),
         disagreement=tuple(disagreement_spans([r.spans for r in rows])),
         distressing=tuple(merge_spans(loaded.distressing.get((document.id, code.id), []))),
-        flagged=any(key[0] == document.id for key in loaded.distressing),
+        hidden=tuple(hidden.get(document.id, ())),
     )
 
 
@@ -191,11 +202,13 @@ def comparisons(
     where = [CodingDocument.item_id == question] if question else []
     loaded = _load(session, study, _ids(coders, consensus), *where)
     people = {c.id for c in coders}
+    hidden = distressing_spans(session, study, viewer, loaded.documents)
     found = []
     for code in codes:
         applied = {d for d, k, c in loaded.spans if k == code.id and c in people}
         for doc_id in sorted(applied, key=lambda d: loaded.documents[d].name):
-            found.append(_compare(loaded, loaded.documents[doc_id], code, coders, consensus))
+            document = loaded.documents[doc_id]
+            found.append(_compare(loaded, document, code, coders, consensus, hidden))
     return found
 
 
@@ -233,7 +246,8 @@ def compare_document(
     """Return how the coders applied `code` to `document` (even if nobody did)."""
     coders, consensus = _who(session, study, viewer)
     loaded = _load(session, study, _ids(coders, consensus), Segment.document_id == document.id)
-    return _compare(loaded, document, code, coders, consensus)
+    hidden = distressing_spans(session, study, viewer, {document.id})
+    return _compare(loaded, document, code, coders, consensus, hidden)
 
 
 def codes_in_document(

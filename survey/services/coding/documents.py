@@ -189,13 +189,19 @@ def attributes_of(case: CodingCase | None) -> dict[str, str]:
     return json.loads(case.attributes_json) if case is not None else {}
 
 
-def coded_document_count(session: Session, study: Study) -> int:
-    """Return how many documents of `study` carry at least one coding."""
-    return session.scalar(
+def coded_document_count(session: Session, study: Study, coder_ids: set[int] | None = None) -> int:
+    """Return how many documents of `study` carry a coding by `coder_ids` (None: anyone's).
+
+    Pass `coders.visible_coder_ids`, so that blind mode hides the others' progress too.
+    """
+    query = (
         select(func.count(func.distinct(Segment.document_id)))
         .join(CodingDocument, CodingDocument.id == Segment.document_id)
         .where(CodingDocument.study_id == study.id)
     )
+    if coder_ids is not None:
+        query = query.where(Segment.coder_id.in_(coder_ids))
+    return session.scalar(query) or 0
 
 
 def forget_response(session: Session, response_id: str) -> int:

@@ -156,10 +156,13 @@ def question_labels(study: Study) -> dict[str, str]:
 def record_export(
     session: Session, actor: User | None, study: Study, export: str, rows: int, raw: bool
 ) -> None:
-    """Audit an export (who, which, how many rows); a raw-text export is also a view of text."""
-    if raw:
-        reading.record_view(session, actor, study, f"export:{export}", rows=rows)
+    """Audit an export (who, which, how many rows); a raw-text export is also a view of text.
+
+    Both records are one transaction: never a view of text without its export, or the reverse.
+    """
     with write_transaction(session):
+        if raw:
+            reading.note_view(session, actor, study, f"export:{export}", rows=rows)
         audit.record(session, actor, "coding.export", study, export=export, rows=rows)
 
 

@@ -49,10 +49,11 @@ from sqlalchemy.orm import Session
 from coding import codebook_csv, refi
 from coding import model as lib
 from coding.errors import CodingError, ErrorCode
-from coding.segments import check_span
+from coding.segments import MEMO_SEPARATOR, check_span, join_memos
 from coding.text import normalise
 from survey.extensions import write_transaction
 from survey.models import Coder, CodingDocument, Memo, Segment, Study, User
+from survey.models.staff import now
 from survey.services import audit
 from survey.services.coding import log
 from survey.services.coding.codebook import lock_codebook
@@ -296,22 +297,52 @@ def _note_target(note: lib.Note, documents, codes) -> dict[str, object] | None:
     return {"target": "study"}
 
 
+def _held(memo: str, text: str) -> bool:
+    """Return True when `text` is already one of the blocks joined into `memo`."""
+    sep = MEMO_SEPARATOR
+    return (
+        not text.strip()
+        or memo == text
+        or memo.startswith(text + sep)
+        or memo.endswith(sep + text)
+        or sep + text + sep in memo
+    )
+
+
+def _memo_on(session, study: Study, target: dict[str, object], coder: Coder | None) -> Memo | None:
+    """Return the memo `coder` (None: no author) already has on `target`, if any."""
+    query = select(Memo).where(Memo.study_id == study.id, Memo.target == target["target"])
+    for column in ("code_id", "document_id"):
+        value = target.get(column)
+        attribute = getattr(Memo, column)
+        query = query.where(attribute.is_(None) if value is None else attribute == value)
+    owner = Memo.coder_id.is_(None) if coder is None else Memo.coder_id == coder.id
+    return session.scalar(query.where(owner))
+
+
 def _notes(session, study: Study, notes, documents, codes, coders, summary) -> None:
-    """Add each note as a memo, once (a re-import finds it by GUID)."""
+    """Add each note as a memo, once (a re-import finds it by GUID, or its words in the memo).
+
+    A memo is one per coder per target (no author counts as one coder): a
+    second note by the same author on the same target is joined to the first
+    memo after a blank line, as merging codes joins memos.
+    """
     for note in notes:
         guid = local_guid(session, Memo, study, note.guid)
         target = _note_target(note, documents, codes)
         if target is None or session.scalar(select(Memo.id).where(Memo.public_id == guid)):
             continue
         author = coders.get(note.author) if note.author else None
-        session.add(
-            Memo(
-                public_id=guid,
-                study_id=study.id,
-                coder_id=author.target(session, study, summary).id if author else None,
-                text=note.text,
-                **target,
+        coder = author.target(session, study, summary) if author else None
+        memo = _memo_on(session, study, target, coder)
+        if memo is None:
+            owner = coder.id if coder else None
+            session.add(
+                Memo(public_id=guid, study_id=study.id, coder_id=owner, text=note.text, **target)
             )
-        )
+        elif _held(memo.text, note.text):
+            continue
+        else:
+            memo.text, memo.updated_at = join_memos(memo.text, note.text), now()
+        session.flush()
         summary.notes_added += 1
-    session.flush()

@@ -9,15 +9,24 @@ codings of that code in that answer; rows not on the page, and cells coded
 elsewhere since, are left alone, and sending the same form twice changes
 nothing the second time.
 
-Filtering by case attributes follows disclosure control: a filter that
-selects fewer cases than the study's threshold shows no answer at all.
+Filtering by case attributes follows disclosure control. A filter shows
+answers only when every group of cases it tells apart holds none or at
+least the study's threshold: every combination of answers to the questions
+filtered on, among the cases that answered this question. Checking only
+the cases a filter selects is not enough: "arrested = no" showing 11 of
+12 answers tells that one person said yes, by subtraction, and so does
+showing 10 for one answer and 10 for another of 21. The filter options
+carry no counts.
+
+A coder who chose to see distressing passages collapsed sees every answer
+with a passage marked distressing collapsed (`distressing.distressing_spans`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -28,6 +37,7 @@ from survey.models import Code, CodingCase, CodingDocument, Segment, Study, User
 from survey.services.coding import documents as documents_service
 from survey.services.coding import segments
 from survey.services.coding.code_view import CodeLine, codebook, my_coder
+from survey.services.coding.distressing import distressing_spans
 from survey.services.coding.errors import NotFound, Refused
 from survey.services.studies import instrument_of
 
@@ -47,11 +57,13 @@ class Row:
     """One answer: its text, case and attributes, and what I coded in it per code GUID."""
 
     document: str
+    document_id: int
     case: str
     text: str
     length: int
     attributes: dict[str, str]
     coded: dict[str, str] = field(default_factory=dict)  # code GUID -> "whole" or "part"
+    collapsed: bool = False  # a passage the viewer chose to collapse is in this answer
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ def _answers(session: Session, study: Study, item_id: str) -> list[Row]:
     return [
         Row(
             document.public_id,
+            document.id,
             case or "",
             document.text,
             document.length,
@@ -174,6 +187,24 @@ def _options(rows: list[Row]) -> dict[str, list[str]]:
     return {name: sorted(found, key=str.casefold) for name, found in sorted(values.items())}
 
 
+def disclosive(rows: Sequence[Row], names: Sequence[str], threshold: int) -> bool:
+    """Return True when filtering `rows` on attributes `names` could reveal a small group.
+
+    Every combination of values of `names` present among the cases must hold
+    at least `threshold` cases; otherwise some filter, or the difference
+    between two filtered pages, would show fewer.
+    """
+    cases = {row.case: row.attributes for row in rows}.values()
+    groups = Counter(tuple(attributes.get(name) for name in names) for attributes in cases)
+    return any(count < threshold for count in groups.values())
+
+
+def _collapsed(session: Session, study: Study, user: User, rows: list[Row]) -> list[Row]:
+    """Return the rows, marked collapsed where `user` collapses a distressing passage in them."""
+    hidden = distressing_spans(session, study, user, {row.document_id for row in rows})
+    return [replace(row, collapsed=row.document_id in hidden) for row in rows]
+
+
 def grid(session: Session, study: Study, user: User, item_id: str, view: View) -> Grid:
     """Return one page of the grid of question `item_id` as `user` sees it."""
     question = question_of(session, study, item_id)
@@ -187,12 +218,13 @@ def grid(session: Session, study: Study, user: User, item_id: str, view: View) -
         selected = [r for r in rows if all(r.attributes.get(k) == v for k, v in wanted.items())]
     labels = attribute_labels(study)
     threshold = study.disclosure_threshold
-    if wanted and len({r.case for r in selected}) < threshold:
+    if wanted and (not selected or disclosive(rows, sorted(wanted), threshold)):
         return Grid(question, codes, [], 0, options, labels, True, threshold, 1, 1)
     selected = _with_mine(session, study, user, selected, codes)
     pages = max(1, math.ceil(len(selected) / PAGE_SIZE))
     page = min(max(1, view.page), pages)
     shown = _sorted(selected, view.sort)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = _collapsed(session, study, user, shown)
     return Grid(
         question, codes, shown, len(selected), options, labels, False, threshold, page, pages
     )
@@ -207,6 +239,15 @@ class Saved:
 
 
 Cell = tuple[str, str]  # (document GUID, code GUID)
+
+
+class GridChanged(Refused):
+    """Someone (perhaps the same person in another tab) changed these codings since the page."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The grid changed since you opened it: check and save again.", "GRID_CHANGED"
+        )
 
 
 def _lengths(session, study, item_id: str, rows: set[str], cells: set[Cell]) -> dict[str, int]:
@@ -250,7 +291,8 @@ def save(
     """Apply what the person changed on a page of the grid; return what changed.
 
     `rows` are the documents the page showed, `ticked` the cells ticked now,
-    `was` the cells ticked when the page was made.
+    `was` the cells ticked when the page was made. Raises GridChanged, having
+    changed nothing, when codings read here went before the write.
     """
     question_of(session, study, item_id)
     lengths = _lengths(session, study, item_id, rows, ticked | was)
@@ -266,6 +308,11 @@ def save(
         for code in codes
     ]
     # One transaction and one entry in the coding log: Undo takes back the whole save.
-    segments.change_codes(session, actor, study, add=pairs, remove=drop, action="grid")
+    try:
+        segments.change_codes(session, actor, study, add=pairs, remove=drop, action="grid")
+    except NotFound as error:
+        # A segment, answer or code read above went before the write (another tab removed,
+        # merged or withdrew it): the transaction changed nothing, so show the grid as it is.
+        raise GridChanged() from error
     removed = len({cell for cell in was - ticked if mine.get(cell)})
     return Saved(len(pairs), removed)

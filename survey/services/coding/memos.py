@@ -26,6 +26,7 @@ from survey.services.coding.errors import NotFound, Refused
 
 TARGETS = ("study", "code", "document")
 MAX_LENGTH = 10_000
+UNATTRIBUTED = "Imported (no author)"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def _store_memo(
                 Memo(study_id=study.id, target=target, coder_id=coder.id, text=text, **where)
             )
         elif found is not None and text:
+            if found.text == text:  # saved again unchanged: nothing happened
+                return
             found.text, found.updated_at = text, now()
         elif found is not None:
             session.delete(found)
@@ -111,14 +114,23 @@ def memos_on(
     where = _where(session, study, target, guid)
     visible = visible_coder_ids(session, study, user)
     rows = session.execute(
-        _query(study, target, where).join(Coder, Coder.id == Memo.coder_id).add_columns(Coder)
+        _query(study, target, where).outerjoin(Coder, Coder.id == Memo.coder_id).add_columns(Coder)
     ).all()
-    found = [
-        MemoView(coder.name, coder.user_id == user.id, memo.text, memo.updated_at)
-        for memo, coder in rows
-        if visible is None or coder.id in visible
-    ]
+    found = [view for memo, coder in rows if (view := _view(memo, coder, user, visible))]
     return sorted(found, key=lambda m: (not m.mine, m.coder.casefold()))
+
+
+def _view(memo: Memo, coder: Coder | None, user: User, visible: set[int] | None):
+    """Return how `user` sees `memo`, or None when blind mode hides it.
+
+    A memo without a coder came in from another tool with no author: it is
+    nobody's coding work, so everyone on the study sees it.
+    """
+    if coder is None:
+        return MemoView(UNATTRIBUTED, False, memo.text, memo.updated_at)
+    if visible is not None and coder.id not in visible:
+        return None
+    return MemoView(coder.name, coder.user_id == user.id, memo.text, memo.updated_at)
 
 
 def code_memos(session: Session, study: Study, user: User) -> dict[int, list[MemoView]]:
@@ -126,13 +138,12 @@ def code_memos(session: Session, study: Study, user: User) -> dict[int, list[Mem
     visible = visible_coder_ids(session, study, user)
     rows = session.execute(
         select(Memo, Coder)
-        .join(Coder, Coder.id == Memo.coder_id)
+        .outerjoin(Coder, Coder.id == Memo.coder_id)
         .where(Memo.study_id == study.id, Memo.target == "code")
     ).all()
     found: dict[int, list[MemoView]] = {}
     for memo, coder in rows:
-        if visible is None or coder.id in visible:
-            view = MemoView(coder.name, coder.user_id == user.id, memo.text, memo.updated_at)
+        if view := _view(memo, coder, user, visible):
             found.setdefault(memo.code_id, []).append(view)
     for views in found.values():
         views.sort(key=lambda m: (not m.mine, m.coder.casefold()))

@@ -19,4 +19,16 @@ def record_view(
     or a search term, which could quote it.
     """
     with write_transaction(session):
-        audit.record(session, actor, "coding.read_text", obj or study, view=view, **detail)
+        note_view(session, actor, study, view, obj, **detail)
+
+
+def note_view(
+    session: Session,
+    actor: User | None,
+    study: Study,
+    view: str,
+    obj: object = None,
+    **detail: object,
+) -> None:
+    """Add the record of `record_view` to the caller's open write transaction."""
+    audit.record(session, actor, "coding.read_text", obj or study, view=view, **detail)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from coding.segments import context, is_boundary
 from survey.models import CodingCase, CodingDocument, Study, User
 from survey.services.coding import segments
+from survey.services.coding.distressing import distressing_spans, overlaps
 from survey.services.coding.errors import Refused
 
 MAX_QUERY = 200
@@ -140,6 +141,7 @@ class Hit:
     match: str
     after: str
     rtl: bool
+    collapsed: bool = False  # the words shown overlap a passage the viewer collapses
 
 
 @dataclass(frozen=True)
@@ -226,21 +228,47 @@ def search(
     question: str | None = None,
     whole_words: bool = False,
     limit: int | None = None,
+    viewer: User | None = None,
 ) -> Results:
-    """Return the first `limit` (MAX_HITS) hits of the literal `query` in `study`'s documents."""
+    """Return the first `limit` (MAX_HITS) hits of the literal `query` in `study`'s documents.
+
+    With a `viewer`, hits whose words shown overlap a distressing passage
+    that the viewer chose to collapse are marked `collapsed`.
+    """
     limit = limit or MAX_HITS
     query = check_query(query)
     hits: list[Hit] = []
-    documents: set[str] = set()
+    ids: dict[str, int] = {}  # document GUID -> row id, for the distressing passages
+    more = False
     if not query:
         return Results([], False, 0)
     for row in _rows(session, study, question):
         for start, end in find(row.text, query, whole_words):
             if len(hits) == limit:
-                return Results(hits, True, len(documents))
+                more = True
+                break
             hits.append(_hit(row, start, end))
-            documents.add(row.public_id)
-    return Results(hits, False, len(documents))
+            ids[row.public_id] = row.id
+        if more:
+            break
+    if viewer is not None:
+        hits = _collapsed(hits, distressing_spans(session, study, viewer, ids.values()), ids)
+    return Results(hits, more, len(ids))
+
+
+def _collapsed(hits: list[Hit], hidden: dict[int, list], ids: dict[str, int]) -> list[Hit]:
+    """Return the hits, each marked collapsed when its words shown overlap `hidden`."""
+    return [
+        replace(
+            hit,
+            collapsed=overlaps(
+                hidden.get(ids[hit.document], ()),
+                hit.start - len(hit.before),
+                hit.end + len(hit.after),
+            ),
+        )
+        for hit in hits
+    ]
 
 
 def code_hits(

@@ -16,12 +16,14 @@ from survey.web.coding.blueprint import bp
 def overview(slug: str):
     """List the questions whose answers are documents to code, with counts."""
     study = study_or_404(slug)
+    visible = coders.visible_coder_ids(db.session, study, me())
     return render_template(
         "coding/overview.html",
         here="coding.overview",
         study=study,
         questions=documents.questions(db.session, study),
-        coded=documents.coded_document_count(db.session, study),
+        coded=documents.coded_document_count(db.session, study, visible),
+        coded_by_all=visible is None,
         settings=coders.settings_for(db.session, study),
         lead=coders.is_lead(db.session, me(), study),
         synthetic=demo.NOTE if demo.is_synthetic(study) else None,

@@ -44,6 +44,7 @@ def compare_page(slug: str):
         coders=blind.compared_coders(db.session, study, me()),
         summary=None if code else compare.summary(db.session, study, me(), question),
         found=found,
+        collapse=blind.collapses(db.session, study, me()),
     )
 
 
@@ -54,7 +55,8 @@ def _document_page(study: Study, guid: str, code_guid: str | None, error=None, t
     except NotFound:
         abort(404)
     found = compare.compare_document(db.session, study, me(), document, code) if code else None
-    reading.record_view(db.session, me(), study, "compare_document", document)
+    if found is not None:  # without a code the page shows no words of the answer
+        reading.record_view(db.session, me(), study, "compare_document", document)
     page = render_template(
         "coding/compare.html",
         here="coding.compare",

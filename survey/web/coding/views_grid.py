@@ -83,6 +83,8 @@ def grid_save(slug: str, item_id: str):
         saved = grid.save(db.session, me(), study, item_id, set(form.getlist("row")), ticked, was)
     except NotFound:
         abort(404)
+    except grid.GridChanged as error:
+        return _grid_page(study, item_id, view, error.message, 409)
     except Refused as error:
         return _grid_page(study, item_id, view, error.message, 400)
     flash(f"Saved: {saved.added} box(es) newly ticked, {saved.removed} unticked.")

@@ -48,7 +48,12 @@ def _search_page(study: Study, values: MultiDict, error: str = "", status: int =
     try:
         if asked.q.strip():
             results = search.search(
-                db.session, study, asked.q, question=asked.question, whole_words=asked.whole_words
+                db.session,
+                study,
+                asked.q,
+                question=asked.question,
+                whole_words=asked.whole_words,
+                viewer=me(),
             )
     except Refused as refused:
         error, status = refused.message, 400

@@ -175,3 +175,16 @@ def test_the_document_view_marks_and_lists_only_my_codings_until_revealed(app):
     revealed = text(w.bob.client.get(page))
     assert '<blockquote class="seg-words">scared of the police</blockquote>' in revealed
     assert "<mark" in revealed and "ann@example.org" in revealed
+
+
+def test_the_overview_counts_only_the_answers_i_coded_until_revealed(app):
+    w = setup(app)  # Ann coded one answer, Bob another
+    ann = text(w.ann.client.get(BASE))
+    assert "2 of 4 answers have at least one coding so far (by anyone on the team)." in ann
+    post(w.lead.client, f"{BASE}/coders/blind", {"blind": "on"})
+
+    ann = text(w.ann.client.get(BASE))
+    lead = text(w.lead.client.get(BASE))
+
+    assert "1 of 4 answers have at least one coding so far (by you)." in ann
+    assert "2 of 4 answers have at least one coding so far (by anyone on the team)." in lead

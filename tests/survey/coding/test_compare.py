@@ -199,3 +199,14 @@ def test_a_lead_who_chose_it_sees_distressing_answers_collapsed_behind_a_note(ap
     body = text(w.lead.client.get(page))
     note = body.index('<details class="distressing">')
     assert note < body.index("<mark>they asked for</mark>") < body.index("</details>")
+
+
+def test_the_answer_page_without_a_code_shows_no_words_and_records_no_reading(app):
+    w = setup(app)
+    mark(app, w.study_id, w.ann, w.docs, EMOJI_STORY, "they asked for", w.code)
+
+    page = w.lead.client.get(f"{BASE}/compare/{w.docs[EMOJI_STORY]}")
+
+    assert page.status_code == 200
+    assert "they asked for" not in text(page)
+    assert "coding.read_text" not in [action for action, _ in audit_actions(app)]

@@ -334,9 +334,9 @@ def test_previous_and_next_answers_to_the_same_question(app, study):
 def test_coding_with_a_code_someone_just_deleted_says_so(app, study):
     study_id, documents, codes = study
     me = coder(app, study_id)
-    other = coder(app, study_id, email="other@example.org")
+    lead = coder(app, study_id, role="researcher", email="lead@example.org")  # the lead deletes
     guid = documents[EMOJI_STORY]
-    assert post(other.client, f"{BASE}/codebook/{codes['Fear']}/delete").status_code == 303
+    assert post(lead.client, f"{BASE}/codebook/{codes['Fear']}/delete").status_code == 303
     response = post(
         me.client, f"{BASE}/documents/{guid}/codings", {"code": codes["Fear"], "how": "whole"}
     )

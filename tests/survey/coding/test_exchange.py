@@ -150,6 +150,26 @@ def test_a_project_export_is_audited_and_recorded_as_a_view_of_raw_text(app):
     assert details["coding.read_text"] == {"rows": 4, "view": "export:project-qdpx"}
 
 
+def test_an_export_whose_audit_fails_leaves_no_record_of_reading_either(app, monkeypatch):
+    study_id, lead, _, _ = _coded(app)
+    write = exchange.audit.record
+
+    def failing(session, actor, action, *args, **detail):
+        if action == "coding.export":
+            raise RuntimeError("the audit could not be written")
+        return write(session, actor, action, *args, **detail)
+
+    monkeypatch.setattr(exchange.audit, "record", failing)
+    with app.app_context():
+        study = db.session.get(Study, study_id)
+        user = db.session.get(User, lead.user_id)
+        with pytest.raises(RuntimeError):
+            exchange.record_export(db.session, user, study, "segments-csv", 3, raw=True)
+        db.session.rollback()
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "coding.read_text" not in actions  # both records or neither: one transaction
+
+
 def test_in_blind_mode_a_coder_s_project_holds_only_their_own_codings_and_memos(app):
     study_id, lead, analyst, _ = _coded(app)
     with app.app_context(), write_transaction(db.session):

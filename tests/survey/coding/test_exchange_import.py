@@ -357,3 +357,64 @@ def test_the_command_line_refuses_a_bad_file_with_exit_2(app, runner, tmp_path):
     result = runner.invoke(args=["coding", "import", "tiny", str(bad)])
     assert result.exit_code == 2
     assert "XML_FORBIDDEN" in result.output and "Nothing was imported." in result.output
+
+
+def _with_notes(app, *notes_of):
+    """Return (lead, .qdpx bytes) of the exported tiny study plus the notes made by `notes_of`."""
+    _, lead, _, _, fear, data = _project_export(app)
+    project = refi.read_qdpx(data)
+    nvivo = LibCoder(new_guid(), "NVivo user")
+    notes = tuple(make(fear, nvivo) for make in notes_of)
+    changed = dataclasses.replace(
+        project, coders=(*project.coders, nvivo), notes=(*project.notes, *notes)
+    )
+    return lead, refi.write_qdpx(changed)
+
+
+def _memo_texts(app) -> list[tuple[str, str, str]]:
+    with app.app_context():
+        rows = db.session.execute(select(Memo.target, Coder.name, Memo.text).outerjoin(Coder))
+        return sorted((target, name or "", words) for target, name, words in rows)
+
+
+def test_two_notes_by_one_user_on_one_code_become_one_memo_with_both_texts(app):
+    lead, data = _with_notes(
+        app,
+        lambda code, user: Note(new_guid(), "Often about the police.", code, user.guid),
+        lambda code, user: Note(new_guid(), "Check answer 3 again.", code, user.guid),
+    )
+    response = _upload(lead.client, "project", data, "two-notes.qdpx")
+    assert response.status_code == 303
+    page = lead.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 memos added." in page
+    assert _memo_texts(app) == [
+        ("code", "NVivo user", "Often about the police.\n\nCheck answer 3 again.")
+    ]
+
+
+def test_two_project_notes_without_an_author_become_one_memo(app):
+    lead, data = _with_notes(
+        app,
+        lambda code, user: Note(new_guid(), "Coded in two rounds."),
+        lambda code, user: Note(new_guid(), "Round two used the new codebook."),
+    )
+    assert _upload(lead.client, "project", data, "project-notes.qdpx").status_code == 303
+    assert _memo_texts(app) == [
+        ("study", "", "Coded in two rounds.\n\nRound two used the new codebook.")
+    ]
+
+
+def test_importing_joined_notes_again_changes_nothing(app):
+    lead, data = _with_notes(
+        app,
+        lambda code, user: Note(new_guid(), "Often about the police.", code, user.guid),
+        lambda code, user: Note(new_guid(), "Check answer 3 again.", code, user.guid),
+        lambda code, user: Note(new_guid(), "Coded in two rounds."),
+        lambda code, user: Note(new_guid(), "Round two used the new codebook."),
+    )
+    _upload(lead.client, "project", data, "notes.qdpx")
+    before, memos = _counts(app), _memo_texts(app)
+    again = _upload(lead.client, "project", data, "notes.qdpx")
+    assert again.status_code == 303
+    assert (_counts(app), _memo_texts(app)) == (before, memos)
+    assert "nothing changed" in lead.client.get(again.headers["Location"]).get_data(as_text=True)

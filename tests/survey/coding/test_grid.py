@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Code, CodingDocument, CodingLogEntry, Segment
+from survey.services.coding import segments
 from tests.factories import add_study
 from tests.survey.coding.helpers import (
     BASE,
@@ -200,7 +201,7 @@ def _many(app, found: int, called: int) -> int:
 
 
 def test_filter_by_attribute_and_sort_by_length(app):
-    study_id = _many(app, found=10, called=2)
+    study_id = _many(app, found=10, called=10)
     analyst = coder(app, study_id)
 
     page = text(
@@ -227,6 +228,49 @@ def test_a_filter_selecting_fewer_cases_than_the_threshold_shows_no_answers(app)
         assert db.session.scalars(select(AuditEvent.action)).all().count("coding.read_text") == 0
 
 
+def test_a_filter_that_leaves_out_fewer_cases_than_the_threshold_shows_no_answers(app):
+    # 10 of 12 would tell, by subtraction from the whole list, which 2 called the police.
+    study_id = _many(app, found=10, called=2)
+    analyst = coder(app, study_id)
+
+    page = text(analyst.client.get(GRID, query_string={"a_contact_kind": "They found me"}))
+
+    assert "Story number" not in page
+    assert "answers match the filter" not in page
+    assert "fewer than 10 cases" in page
+
+
+def test_two_filters_whose_difference_is_a_small_group_show_no_answers(app):
+    # "They found me" alone: 11 and 10 either side. With "not arrested" too it would show 10,
+    # and the difference between the two pages would be the one person found and arrested.
+    study_id = add_study(app)
+    people = [("found", "no")] * 10 + [("found", "yes")] + [("called", "no")] * 10
+    for i, (kind, arrested) in enumerate(people):
+        respond(app, study_id, f"Story number {i}.", contact_kind=kind, arrested=arrested)
+    sync(app, study_id)
+    analyst = coder(app, study_id)
+    found = {"a_contact_kind": "They found me"}
+
+    one = text(analyst.client.get(GRID, query_string=found))
+    both = text(analyst.client.get(GRID, query_string={**found, "a_arrested": "no"}))
+
+    assert "Story number" in one
+    assert "Story number" not in both
+    assert "fewer than 10 cases" in both
+
+
+def test_the_filter_choices_show_no_counts_and_the_hint_says_why(app):
+    study_id = _many(app, found=10, called=10)
+    analyst = coder(app, study_id)
+
+    page = text(analyst.client.get(GRID))
+
+    options = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]*)</option>", page)
+    assert "They found me" in options and "I called them" in options
+    assert not any(char.isdigit() for option in options for char in option)
+    assert "The choices show no counts." in page
+
+
 def test_a_filter_value_no_case_has_shows_nothing(app):
     study_id = _many(app, found=10, called=2)
     analyst = coder(app, study_id)
@@ -248,6 +292,31 @@ def test_the_grid_records_who_read_which_question_never_the_text(app):
         ).all()
     assert [json.loads(d) for d in details] == [{"view": "grid", "question": "story", "rows": 4}]
     assert not any(word in details[0] for word in ("police", "believe"))
+
+
+def test_a_save_racing_a_removal_in_another_tab_asks_to_check_and_changes_nothing(app, monkeypatch):
+    study_id = coding_study(app)
+    fear = add_code(app, study_id, "Fear")
+    analyst = coder(app, study_id)
+    docs = sync(app, study_id)
+    code_span(app, study_id, analyst.user_id, docs[0][0], 0, 4, fear)
+    form = form_of(text(analyst.client.get(GRID)))
+    untick(form, docs[0][0], fear)
+    tick(form, docs[1][0], fear)
+    write = segments.change_codes
+
+    def removed_meanwhile(session, actor, study, **changes):
+        # The other tab removes the segment after this save has read it, before it writes.
+        for guid in changes["remove"]:
+            segments.remove_segment(session, actor, study, guid)
+        return write(session, actor, study, **changes)
+
+    monkeypatch.setattr(segments, "change_codes", removed_meanwhile)
+    saved = post(analyst.client, GRID, form)
+
+    assert saved.status_code == 409
+    assert "The grid changed since you opened it: check and save again." in text(saved)
+    assert segments_of(app) == []  # the other tab's removal; this save's tick is not half-done
 
 
 def test_pages_of_a_hundred_rows(app):

@@ -108,3 +108,30 @@ def test_an_analyst_cannot_merge_split_or_delete_codes(app):
     assert merged.status_code == deleted.status_code == 404
     assert f"/codebook/{afraid}/delete" not in page
     assert f"/codebook/{afraid}/split" not in page
+
+
+def test_a_memo_imported_without_an_author_is_shown_to_every_coder(app):
+    from survey.extensions import write_transaction
+    from survey.models import CodingSettings
+
+    study_id = coding_study(app)
+    with app.app_context(), write_transaction(db.session):
+        db.session.add(Memo(study_id=study_id, target="study", text="Note from NVivo"))
+        db.session.add(CodingSettings(study_id=study_id, blind=True))
+    analyst = coder(app, study_id)
+
+    page = analyst.client.get(f"{BASE}/codebook").get_data(as_text=True)
+
+    assert "Note from NVivo" in page and "Imported (no author)" in page
+
+
+def test_saving_a_memo_unchanged_writes_nothing_to_the_log(app):
+    from survey.models import CodingLogEntry
+
+    study_id = coding_study(app)
+    analyst = coder(app, study_id)
+    for _ in range(2):
+        post(analyst.client, f"{BASE}/memos", {"target": "study", "text": "Same words"})
+    with app.app_context():
+        actions = list(db.session.scalars(select(CodingLogEntry.action)))
+    assert actions == ["note"]
