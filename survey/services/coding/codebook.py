@@ -128,19 +128,6 @@ def _segments(session: Session, codes: Iterable[Code]) -> list[Segment]:
     return list(session.scalars(select(Segment).where(Segment.code_id.in_(ids))))
 
 
-def _as_coding(segment: Segment) -> model.Coding:
-    return model.Coding(
-        guid=segment.public_id,
-        document=segment.document.public_id,
-        code=segment.code.public_id,
-        coder=segment.coder.public_id,
-        start=segment.start,
-        end=segment.end,
-        memo=segment.memo,
-        distressing=segment.distressing,
-    )
-
-
 @dataclass
 class _Loaded:
     """The rows a change starts from, and the library project made of them."""
@@ -156,7 +143,7 @@ def _load(session: Session, study: Study, involved: Iterable[str] = ()) -> _Load
     codes = {code.public_id: code for code in ordered}
     touched = [codes[guid] for guid in involved if guid in codes]
     segments = {s.public_id: s for s in _segments(session, touched)}
-    codings = tuple(_as_coding(s) for s in segments.values())
+    codings = tuple(log.as_coding(s) for s in segments.values())
     project = model.Project(study.slug, as_codebook(ordered), codings=codings)
     return _Loaded(codes, segments, project)
 

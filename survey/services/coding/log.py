@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from coding import model
 from survey.models import Code, Coder, CodingDocument, CodingLogEntry, Segment, Study, User
 
 UNDOABLE = frozenset({"apply", "remove", "memo", "distressing", "code_hits", "grid", "reconcile"})
@@ -36,10 +37,10 @@ class SegmentState:
     distressing: bool = False
 
 
-def state_of(segment: Segment) -> SegmentState:
-    """Return the loggable state of `segment`."""
-    return SegmentState(
-        public_id=segment.public_id,
+def as_coding(segment: Segment) -> model.Coding:
+    """Return `segment` as the library's coding (GUIDs, offsets, memo, flag)."""
+    return model.Coding(
+        guid=segment.public_id,
         document=segment.document.public_id,
         code=segment.code.public_id,
         coder=segment.coder.public_id,
@@ -48,6 +49,12 @@ def state_of(segment: Segment) -> SegmentState:
         memo=segment.memo,
         distressing=segment.distressing,
     )
+
+
+def state_of(segment: Segment) -> SegmentState:
+    """Return the loggable state of `segment`."""
+    coding = as_coding(segment)
+    return SegmentState(coding.guid, *astuple(coding)[1:])
 
 
 def record(
@@ -115,10 +122,10 @@ def recent(
 def resolve_ids(session: Session, study: Study, state: SegmentState) -> dict[str, int] | None:
     """Return the row ids a state refers to, or None if its document, code or coder is gone."""
     ids = {}
-    for key, model in (("document", CodingDocument), ("code", Code), ("coder", Coder)):
+    for key, table in (("document", CodingDocument), ("code", Code), ("coder", Coder)):
         row_id = session.scalar(
-            select(model.id).where(
-                model.public_id == getattr(state, key), model.study_id == study.id
+            select(table.id).where(
+                table.public_id == getattr(state, key), table.study_id == study.id
             )
         )
         if row_id is None:

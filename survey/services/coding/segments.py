@@ -37,19 +37,6 @@ class Target:
     end: int
 
 
-def _as_coding(segment: Segment) -> model.Coding:
-    return model.Coding(
-        guid=segment.public_id,
-        document=segment.document.public_id,
-        code=segment.code.public_id,
-        coder=segment.coder.public_id,
-        start=segment.start,
-        end=segment.end,
-        memo=segment.memo,
-        distressing=segment.distressing,
-    )
-
-
 def _documents(session: Session, study: Study, guids: Iterable[str]) -> dict[str, CodingDocument]:
     wanted = set(guids)
     found = {
@@ -120,7 +107,7 @@ def _apply_one(session, document, code, coder, target: Target, memo: str, distre
     except CodingError as error:
         raise Refused.from_coding_error(error) from error
     rows = _existing(session, document, code, coder)
-    existing = tuple(_as_coding(r) for r in rows)
+    existing = tuple(log.as_coding(r) for r in rows)
     new = model.Coding(
         guid=new_guid(),
         document=document.public_id,
@@ -228,7 +215,7 @@ def _remove_one(session, study, actor, public_id: str, start: int | None, end: i
     _lock(session, segment.coder)
     rows = _existing(session, segment.document, segment.code, segment.coder)
     try:
-        result = spans.remove_span(tuple(_as_coding(r) for r in rows), public_id, start, end)
+        result = spans.remove_span(tuple(log.as_coding(r) for r in rows), public_id, start, end)
     except CodingError as error:
         raise Refused.from_coding_error(error) from error
     before = [log.state_of(r) for r in rows]

@@ -8,14 +8,17 @@ reveal, compare, reconcile, project import) needs `lead_coding`.
 
 from __future__ import annotations
 
-from flask import abort, current_app
-from flask_login import current_user
+from flask import current_app
 
 from survey.extensions import db
-from survey.models import Study, User
+from survey.models import Study
 from survey.services import permissions
 from survey.services.coding import coders
+from survey.web import staff_access
 from survey.web.coding.blueprint import bp
+from survey.web.staff_access import may, me
+
+__all__ = ["may", "me", "study_or_404"]
 
 NAV = (
     ("coding.overview", "Overview", permissions.CODE),
@@ -31,22 +34,9 @@ NAV = (
 )
 
 
-def me() -> User:
-    """Return the signed-in staff member."""
-    return current_user._get_current_object()
-
-
 def study_or_404(slug: str, action: str = permissions.CODE) -> Study:
-    """Return the study at `slug` if the signed-in person may do `action` on it; else 404."""
-    try:
-        return permissions.study_for(db.session, me(), slug, action)
-    except permissions.NotAllowed:
-        abort(404)
-
-
-def may(action: str, study: Study | None = None) -> bool:
-    """Return True when the signed-in person may do `action` (on `study`)."""
-    return current_user.is_authenticated and permissions.may(db.session, me(), action, study)
+    """Return the study at `slug` if the signed-in person may do `action` (coding by default)."""
+    return staff_access.study_or_404(slug, action)
 
 
 def nav_links(study: Study) -> list[tuple[str, str]]:

@@ -11,31 +11,14 @@ import functools
 from collections.abc import Callable
 
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from instruments.languages import language_name
-from survey.extensions import db
-from survey.models import Study, User
 from survey.services import permissions
+from survey.web.staff_access import may, me, study_or_404
 from survey.web.studio.blueprint import bp
 
-
-def me() -> User:
-    """Return the signed-in staff member."""
-    return current_user._get_current_object()
-
-
-def study_or_404(slug: str, action: str = permissions.VIEW) -> Study:
-    """Return the study at `slug` if the signed-in person may do `action` on it; else 404."""
-    try:
-        return permissions.study_for(db.session, me(), slug, action)
-    except permissions.NotAllowed:
-        abort(404)
-
-
-def may(action: str, study: Study | None = None) -> bool:
-    """Return True when the signed-in person may do `action` (on `study`)."""
-    return current_user.is_authenticated and permissions.may(db.session, me(), action, study)
+__all__ = ["creators_only", "may", "me", "study_or_404"]
 
 
 def creators_only(view: Callable) -> Callable:
