@@ -50,7 +50,7 @@ CODEBOOK = (
         definition="Arrested, held or spoken to as a criminal rather than as a victim.",
         when_to_use="Arrest, cells, charges, being called a criminal.",
         when_not_to_use="Fear of being deported: use “Fear of immigration enforcement”.",
-        example="I was put in a cell like a criminal.",
+        example="Being handcuffed and questioned as a suspect.",
         colour="#D6604D",
     ),
     DemoCode(

@@ -38,6 +38,7 @@ from survey.services.studies import instrument_of
 FREE_TEXT_TYPES = ("short_text", "long_text")
 SELF_DESCRIBED = "__text"
 BATCH = 200
+YES_NO = {"yes": "Yes", "no": "No"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def free_text_items(instrument: Instrument) -> dict[str, str]:
 def _attribute(item: Item, value: object, language: str) -> str:
     if item.type == "multiple_choice" and isinstance(value, list):
         return "; ".join(item.choice_label(str(v), language) or str(v) for v in value)
-    if item.type in ("single_choice", "scale", "yes_no"):
+    if item.type == "yes_no":
+        return YES_NO.get(str(value), str(value))
+    if item.type in ("single_choice", "scale"):
         return item.choice_label(str(value), language) or str(value)
     return str(value)
 

@@ -83,8 +83,8 @@ class AgreementTable:
 
 
 def _chosen(choosable: list[Coder], guids: Sequence[str]) -> list[Coder]:
-    if not guids:
-        return [c for c in choosable if c.kind == "person"]
+    if not guids:  # everyone who coded: people and imported coders (never the consensus)
+        return list(choosable)
     by_guid = {c.public_id: c for c in choosable}
     if any(g not in by_guid for g in guids):
         raise NotFound("coder")

@@ -18,7 +18,7 @@ from survey.web import staff_access
 from survey.web.coding.blueprint import bp
 from survey.web.staff_access import may, me
 
-__all__ = ["may", "me", "study_or_404"]
+__all__ = ["counted", "may", "me", "study_or_404"]
 
 NAV = (
     ("coding.overview", "Overview", permissions.CODE),
@@ -37,6 +37,11 @@ NAV = (
 def study_or_404(slug: str, action: str = permissions.CODE) -> Study:
     """Return the study at `slug` if the signed-in person may do `action` (coding by default)."""
     return staff_access.study_or_404(slug, action)
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """Return "1 segment" or "3 segments": the number with the right form of the noun."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def nav_links(study: Study) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from survey.models import Code, Study
 from survey.services import permissions
 from survey.services.coding import codebook, coders, memos, pages, reading
 from survey.services.coding.errors import NotFound, Refused
-from survey.web.coding.access import me, study_or_404
+from survey.web.coding.access import counted, me, study_or_404
 from survey.web.coding.blueprint import bp
 
 MAX_PARTS = 6
@@ -144,7 +144,7 @@ def code_merge(slug: str, guid: str):
         abort(404)
     except Refused as error:
         return _form_page(study, "merge", code, 400, target=target, error=error.message)
-    flash(f"Merged “{code.name}”: {moved} segment(s) moved.")
+    flash(f"Merged “{code.name}”: {counted(moved, 'segment')} moved.")
     return redirect(url_for("coding.codebook", slug=slug, _anchor=f"code-{target}"), 303)
 
 
@@ -184,7 +184,7 @@ def code_split(slug: str, guid: str):
         abort(404)
     except Refused as refusal:
         return _split_page(study, code, refusal.message)
-    flash(f"Split “{code.name}” into {len(made)} new code(s).")
+    flash(f"Split “{code.name}” into {counted(len(made), 'new code')}.")
     return redirect(url_for("coding.codebook", slug=slug, _anchor=f"code-{guid}"), 303)
 
 
@@ -223,5 +223,5 @@ def code_delete(slug: str, guid: str):
     except Refused as refusal:
         return _delete_page(study, code, refusal.message)
     done = {"remove": "removed", "move": "moved"}.get(how, "")
-    flash(f"Deleted “{code.name}”" + (f"; {count} segment(s) {done}." if count else "."))
+    flash(f"Deleted “{code.name}”" + (f"; {counted(count, 'segment')} {done}." if count else "."))
     return redirect(url_for("coding.codebook", slug=slug), 303)

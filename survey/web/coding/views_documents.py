@@ -17,7 +17,7 @@ from survey.extensions import db
 from survey.models import Study
 from survey.services.coding import pages, reading, workspace
 from survey.services.coding.errors import NotFound, Refused
-from survey.web.coding.access import me, study_or_404
+from survey.web.coding.access import counted, me, study_or_404
 from survey.web.coding.blueprint import bp
 
 
@@ -99,7 +99,11 @@ def apply(slug: str, guid: str):
         abort(404)
     except Refused as error:
         return render_document(study, guid, error.message, 400, words=form.words, memo=form.memo)
-    flash(f"Coded: {changed} segment(s) added or widened." if changed else "Already coded there.")
+    flash(
+        f"Coded: {counted(changed, 'segment')} added or widened."
+        if changed
+        else "Already coded there."
+    )
     return redirect(url_for("coding.document", slug=slug, guid=guid), code=303)
 
 

@@ -10,7 +10,7 @@ from survey.extensions import db
 from survey.models import Study
 from survey.services.coding import grid, reading
 from survey.services.coding.errors import NotFound, Refused
-from survey.web.coding.access import me, study_or_404
+from survey.web.coding.access import counted, me, study_or_404
 from survey.web.coding.blueprint import bp
 
 FILTER_PREFIX = "a_"
@@ -87,7 +87,7 @@ def grid_save(slug: str, item_id: str):
         return _grid_page(study, item_id, view, error.message, 409)
     except Refused as error:
         return _grid_page(study, item_id, view, error.message, 400)
-    flash(f"Saved: {saved.added} box(es) newly ticked, {saved.removed} unticked.")
+    flash(f"Saved: {counted(saved.added, 'box', 'boxes')} newly ticked, {saved.removed} unticked.")
     target = url_for(
         "coding.grid", slug=study.slug, item_id=item_id, page=view.page, **_query(view)
     )

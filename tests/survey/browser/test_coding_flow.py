@@ -82,7 +82,7 @@ def test_an_analyst_codes_selected_words_and_finds_them_in_the_code_view(
     assert int(page.locator("#sel-start").input_value()) == STORY.index(CHOSEN) + 1
     page.get_by_label("Fear").check()
     press(page, "Code the selected words")
-    assert page.get_by_text("Coded: 1 segment(s) added or widened.").is_visible()
+    assert page.get_by_text("Coded: 1 segment added or widened.").is_visible()
     assert page.locator("#doc-text").text_content() == STORY
 
     with app.app_context():

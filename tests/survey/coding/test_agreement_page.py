@@ -203,3 +203,41 @@ def test_an_analyst_gets_404_on_every_agreement_page(app, coded):
     assert ann.client.get(f"{BASE}/agreement").status_code == 404
     assert ann.client.get(f"{BASE}/agreement.csv").status_code == 404
     assert post(ann.client, f"{BASE}/agreement/unit", {"unit": "sentence"}).status_code == 404
+
+
+def test_imported_coders_are_compared_without_choosing_them(app):
+    study_id = coding_study(app)
+    fear = add_code(app, study_id, "Fear")
+    docs = [guid for guid, _ in sync(app, study_id)]
+    lead = coder(app, study_id, role="researcher")
+    with app.app_context():
+        from survey.extensions import write_transaction
+        from survey.services.coding import segments
+
+        with write_transaction(db.session):
+            for name in ("Coder A", "Coder B"):
+                db.session.add(Coder(study_id=study_id, kind="imported", name=name))
+        imported = list(db.session.scalars(select(Coder).where(Coder.kind == "imported")))
+        for coder_row, doc in zip(imported, docs[:2], strict=True):
+            with write_transaction(db.session):
+                db.session.add(
+                    segments.Segment(document_id=_doc_id(doc), code_id=_code_id(fear),
+                                     coder_id=coder_row.id, start=0, end=3)
+                )  # fmt: skip
+
+    page = text(lead.client.get(f"{BASE}/agreement"))
+
+    assert "needs at least two coders" not in page
+    assert "Coder A" in page and "Coder B" in page
+
+
+def _doc_id(guid: str) -> int:
+    from survey.models import CodingDocument
+
+    return db.session.scalar(select(CodingDocument.id).where(CodingDocument.public_id == guid))
+
+
+def _code_id(guid: str) -> int:
+    from survey.models import Code
+
+    return db.session.scalar(select(Code.id).where(Code.public_id == guid))

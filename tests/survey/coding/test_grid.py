@@ -97,7 +97,7 @@ def test_tick_save_untick_round_trip(app):
         [(docs[0][0], fear, 0, len(docs[0][1])), (docs[2][0], fear, 0, len(docs[2][1]))]
     )
     page = text(analyst.client.get(saved.headers["Location"]))
-    assert "Saved: 2 box(es) newly ticked, 0 unticked." in page
+    assert "Saved: 2 boxes newly ticked, 0 unticked." in page
     form = form_of(page)
     assert sorted(form["cell"]) == sorted(f"{d}:{fear}" for d in (docs[0][0], docs[2][0]))
 
@@ -370,7 +370,7 @@ def test_one_undo_takes_back_a_save_that_ticked_and_unticked(app):
     saved = post(analyst.client, GRID, form)
 
     page = text(analyst.client.get(saved.headers["Location"]))
-    assert "Saved: 1 box(es) newly ticked, 1 unticked." in page
+    assert "Saved: 1 box newly ticked, 1 unticked." in page
     assert segments_of(app) == [(docs[1][0], fear, 0, len(docs[1][1]), len(docs[1][1]))]
     post(analyst.client, f"{BASE}/undo")
     assert segments_of(app) == [(docs[0][0], help_, 0, 4, len(docs[0][1]))]
