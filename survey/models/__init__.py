@@ -9,8 +9,9 @@ from survey.models.coding import (
     CodingSettings,
     Memo,
     Segment,
+    TranscriptTurn,
 )
-from survey.models.respondent import Answer, Response, Submission
+from survey.models.respondent import Answer, InterviewEvent, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
 from survey.models.staff import AuditEvent, Membership, SiteSetting, User
 from survey.models.studies import InstrumentVersion, Study, StudyVersion
@@ -26,6 +27,7 @@ __all__ = [
     "CodingLogEntry",
     "CodingSettings",
     "InstrumentVersion",
+    "InterviewEvent",
     "Membership",
     "Memo",
     "Response",
@@ -34,6 +36,7 @@ __all__ = [
     "Study",
     "StudyVersion",
     "Submission",
+    "TranscriptTurn",
     "User",
     "WebSession",
 ]

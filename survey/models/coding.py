@@ -92,6 +92,32 @@ class CodingDocument(db.Model):
     case: Mapped[CodingCase | None] = relationship(back_populates="documents")
 
 
+class TranscriptTurn(db.Model):
+    """One speaker turn (or paragraph) of a transcript: `[start, end)` of its document's text.
+
+    `speaker` is the label as written in the transcript ("Interviewer",
+    "Respondent", "R1"); times are milliseconds from the start of the
+    recording, when the transcript had them.
+    """
+
+    __tablename__ = "transcript_turn"
+    __table_args__ = (
+        UniqueConstraint("document_id", "position"),
+        CheckConstraint('start >= 0 AND "end" >= start', name="span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("coding_document.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(100))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    time_start_ms: Mapped[int | None] = mapped_column(Integer)
+    time_end_ms: Mapped[int | None] = mapped_column(Integer)
+
+
 class Code(db.Model):
     """A code of a study's codebook, or a category (`codable` False) grouping codes."""
 

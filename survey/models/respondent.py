@@ -78,3 +78,33 @@ class Submission(db.Model):
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
     )
     submitted_on: Mapped[dt.date] = mapped_column(Date, default=today)
+
+
+INTERVIEW_EVENT_KINDS = ("pause", "resume", "stop", "distress_check")
+INTERVIEW_REASONS = ("respondent_chose", "distress", "interruption", "safety")
+
+
+class InterviewEvent(db.Model):
+    """A pause, resume, stop or distress check in an interviewer-administered response.
+
+    It records what happened and why, to the day; never who the interviewer
+    or interpreter was (the audit log records who acted).
+    """
+
+    __tablename__ = "interview_event"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pause', 'resume', 'stop', 'distress_check')", name="kind"),
+        CheckConstraint(
+            "reason IS NULL OR reason IN "
+            "('respondent_chose', 'distress', 'interruption', 'safety')",
+            name="reason",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    on: Mapped[dt.date] = mapped_column(Date, default=today)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
 
-ROLES = ("admin", "researcher", "analyst", "data_steward")
+ROLES = ("admin", "researcher", "analyst", "data_steward", "interviewer")
 
 
 def now() -> dt.datetime:
@@ -40,7 +40,9 @@ class User(db.Model):
 
     __tablename__ = "staff_user"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'researcher', 'analyst', 'data_steward')", name="role"),
+        CheckConstraint(
+            "role IN ('admin', 'researcher', 'analyst', 'data_steward', 'interviewer')", name="role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,13 +18,15 @@ MANAGE_TEAM = "manage_team"
 CREATE_STUDY = "create_study"
 ADMINISTER = "administer"  # users, site security, audit log
 CODE = "code"  # read a study's documents, code them, edit its codebook, write memos
+INTERVIEW = "interview"  # administer the study's instrument or guide to a respondent
 LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
 
 ROLE_ACTIONS = {
-    "admin": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, ADMINISTER, CODE, LEAD_CODING},
-    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING},
+    "admin": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, ADMINISTER, CODE, LEAD_CODING, INTERVIEW},
+    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING, INTERVIEW},
     "analyst": {VIEW, CODE},
     "data_steward": {VIEW},
+    "interviewer": {VIEW, INTERVIEW},
 }
 
 
