@@ -177,6 +177,46 @@ class ErrorCode(Enum):
         "remove it and export again.",
     )
 
+    # Transcripts (coding.transcripts); FILE_TYPE, FILE_TOO_LARGE and the ZIP_ codes apply too
+    TRANSCRIPT_EMPTY = ("TRANSCRIPT_EMPTY", "The transcript is empty: there is no text in it.")
+    TRANSCRIPT_ENCODING = (
+        "TRANSCRIPT_ENCODING",
+        "The file is not text in a known encoding (UTF-8, UTF-16): {detail}. Save it as "
+        "UTF-8 text and upload it again.",
+    )
+    TRANSCRIPT_BINARY = (
+        "TRANSCRIPT_BINARY",
+        "The file is binary or garbled, not a transcript ({detail}): upload plain text "
+        "(.txt), Word (.docx), WebVTT (.vtt) or SubRip (.srt).",
+    )
+    TRANSCRIPT_PATTERN_INVALID = (
+        "TRANSCRIPT_PATTERN_INVALID",
+        "The speaker pattern cannot be used: {detail}.",
+    )
+    TRANSCRIPT_NO_CUES = (
+        "TRANSCRIPT_NO_CUES",
+        "The {kind} file has no cues with text (a cue starts with a time line such as {example}).",
+    )
+    TRANSCRIPT_CUE_TIME_INVALID = (
+        "TRANSCRIPT_CUE_TIME_INVALID",
+        "The cue time line {value!r} is not like {example}.",
+    )
+    DOCX_INVALID = (
+        "DOCX_INVALID",
+        "This is not a readable Word (.docx) document: {detail}.",
+    )
+    DOCX_MACROS = (
+        "DOCX_MACROS",
+        "The Word document contains macros ({detail}); Heard does not read macro-enabled "
+        "documents: save it as a plain Word document (.docx) and upload it again.",
+    )
+    DOCX_EXTERNAL = (
+        "DOCX_EXTERNAL",
+        "The Word document loads something from outside itself ({detail}); Heard does not "
+        "read documents that fetch external content: remove it, or save the transcript as "
+        "plain text, and upload it again.",
+    )
+
 
 class CodingError(ValueError):
     """One problem with a codebook, a span or an exchange file.
