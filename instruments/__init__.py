@@ -21,6 +21,7 @@ from instruments.schema import (
     Section,
     SupportResource,
     Text,
+    Topic,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Section",
     "SupportResource",
     "Text",
+    "Topic",
     "library_names",
     "load_instrument",
     "load_library",

@@ -8,14 +8,22 @@ from types import MappingProxyType
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from instruments._validate_conditions import check_conditions
+from instruments._validate_guide import GUIDE_ONLY, SURVEY_ONLY, read_topics, report_other_kind_keys
 from instruments._validate_items import read_sections
 from instruments._validate_reader import Reader, child, describe
 from instruments.errors import ErrorCode
-from instruments.schema import Consent, Contact, Instrument, Organisation, SupportResource
+from instruments.schema import (
+    INTERVIEW_GUIDE,
+    KINDS,
+    Consent,
+    Contact,
+    Instrument,
+    Organisation,
+    SupportResource,
+)
 
 FORMAT = "heard-instrument/1"
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,62}")
-KINDS = ("survey",)
 LAYOUTS = ("section", "item")
 MINUTES = range(1, 241)
 
@@ -46,7 +54,10 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
         return None
     if not _format_is_known(reader, root):
         return None  # another format: its other keys would only add noise
-    entries = reader.read_mapping(root, "", TOP_REQUIRED, TOP_OPTIONAL) or {}
+    guide = _declared_kind(root) == INTERVIEW_GUIDE
+    required, optional = _top_keys(guide)
+    entries = reader.read_mapping(root, "", required, optional) or {}
+    report_other_kind_keys(reader, entries, guide)
     reader.read_optional(entries, "format", "", reader.read_string)  # a list, say: WRONG_TYPE
     languages = _read_languages(reader, entries)
     sections, outline = read_sections(reader, entries.get("sections"))
@@ -66,7 +77,28 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
         support=_read_support(reader, entries.get("support")),
         kind=_read_one_of(reader, entries, "kind", KINDS, ErrorCode.KIND_UNKNOWN),
         layout=_read_one_of(reader, entries, "layout", LAYOUTS, ErrorCode.LAYOUT_UNKNOWN),
+        topics=read_topics(reader, entries.get("topics")) if guide else (),
     )
+
+
+def _declared_kind(root: MappingNode) -> str | None:
+    """Return the `kind` the document declares, if it is written as plain text."""
+    for key, value in root.value:
+        if isinstance(key, ScalarNode) and key.value == "kind" and isinstance(value, ScalarNode):
+            return value.value
+    return None
+
+
+def _top_keys(guide: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the required and optional top-level keys of a guide or a survey.
+
+    The keys of the other kind count as known, so they are reported once, as
+    KEY_NOT_FOR_KIND, rather than as unknown.
+    """
+    if guide:
+        required = tuple(key for key in TOP_REQUIRED if key != "sections") + GUIDE_ONLY
+        return required, (*TOP_OPTIONAL, *SURVEY_ONLY)
+    return TOP_REQUIRED, (*TOP_OPTIONAL, *GUIDE_ONLY)
 
 
 def _format_is_known(reader: Reader, root: MappingNode) -> bool:

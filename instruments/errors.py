@@ -80,7 +80,7 @@ class ErrorCode(Enum):
     )
     KIND_UNKNOWN = (
         "KIND_UNKNOWN",
-        "Unknown kind '{value}': this version of Heard supports 'survey'.",
+        "Unknown kind '{value}': use 'survey' or 'interview_guide'.",
     )
     LAYOUT_UNKNOWN = ("LAYOUT_UNKNOWN", "Unknown layout '{value}': use 'section' or 'item'.")
     ESTIMATED_MINUTES = (
@@ -211,6 +211,16 @@ class ErrorCode(Enum):
         "CONDITION_NEEDS_IN",
         "'{item}' is a multiple_choice item and holds a list: "
         "write '{value}' in {item} rather than {item} {operator} '{value}'.",
+    )
+    # Interview guides
+    TOPICS_EMPTY = ("TOPICS_EMPTY", "An interview guide needs at least one topic.")
+    PROMPTS_EMPTY = (
+        "PROMPTS_EMPTY",
+        "A topic needs at least one prompt: what the interviewer asks first.",
+    )
+    KEY_NOT_FOR_KIND = (
+        "KEY_NOT_FOR_KIND",
+        "`{key}` does not apply to {kind}: {hint}.",
     )
     # The bundled library
     LIBRARY_UNKNOWN = (

@@ -30,6 +30,11 @@ NON_ANSWER_CODES = (
 OFFERED_NON_ANSWERS = ("prefer_not_to_say", "dont_know", "not_applicable")
 """The non-answers a respondent may choose; `skipped` and `not_shown` are set by Heard."""
 
+SURVEY = "survey"
+INTERVIEW_GUIDE = "interview_guide"
+KINDS = (SURVEY, INTERVIEW_GUIDE)
+"""What an instrument is: a survey (sections of questions) or an interview guide (topics)."""
+
 ITEM_TYPES = (
     "single_choice",
     "multiple_choice",
@@ -185,6 +190,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """One topic of an interview guide: what to ask, and the probes that may follow.
+
+    A guide stores no answers: the interviewer reads the prompts, follows up
+    as the conversation allows, and keeps notes.
+
+    Examples
+    --------
+    >>> topic = Topic("arrival", Text({"en": "Arriving"}), (Text({"en": "How did you arrive?"}),))
+    >>> topic.prompts[0].get("en")
+    'How did you arrive?'
+    """
+
+    id: str
+    title: Text
+    prompts: tuple[Text, ...]
+    follow_ups: tuple[Text, ...] = ()
+    content_note: Text | None = None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     """One respondent page: a whole section, or one item of it."""
 
@@ -210,8 +237,9 @@ class Instrument:
     consent: Consent
     sections: tuple[Section, ...]
     support: Mapping[str, tuple[SupportResource, ...]] = field(default_factory=dict)
-    kind: str = "survey"
+    kind: str = SURVEY
     layout: str = "section"
+    topics: tuple[Topic, ...] = ()
     content_hash: str = ""
     source: str = field(default="", repr=False, compare=False)
 
@@ -264,6 +292,11 @@ class Instrument:
                 key = section.id if index == 0 and self.layout == "section" else chunk[0].id
                 pages.append(Page(key, section, tuple(chunk), index == 0))
         return tuple(pages)
+
+    @property
+    def is_guide(self) -> bool:
+        """Return True for an interview guide (topics to talk about, no answers stored)."""
+        return self.kind == INTERVIEW_GUIDE
 
     def is_rtl(self, language: str) -> bool:
         """Return True when `language` is written right to left."""

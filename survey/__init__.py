@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.auth import bp as auth_bp
     from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
+    from survey.web.interview import bp as interview_bp
     from survey.web.respond import bp as respond_bp
     from survey.web.studio import bp as studio_bp
 
@@ -69,5 +70,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(coding_bp)
+    app.register_blueprint(interview_bp)
     register_error_pages(app)
     register_cli(app)

@@ -52,6 +52,18 @@ def minimal_instrument(**overrides: Any) -> dict[str, Any]:
     return document
 
 
+def minimal_guide(**overrides: Any) -> dict[str, Any]:
+    """Return the smallest valid interview guide: the minimal instrument with one topic."""
+    topic = {"id": "arrival", "title": "Arriving", "prompts": ["How did you come here?"]}
+    document = minimal_instrument(kind="interview_guide", sections=DELETE, topics=[topic])
+    for key, value in overrides.items():
+        if value is DELETE:
+            document.pop(key, None)
+        else:
+            document[key] = value
+    return document
+
+
 def item(item_id: str, item_type: str = "yes_no", label: str | None = None, **keys: Any) -> dict:
     """Return an item mapping; `keys` adds keys such as ``show_if`` or ``choices``."""
     return {"id": item_id, "type": item_type, "label": label or f"Question {item_id}?", **keys}

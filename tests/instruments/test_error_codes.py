@@ -16,6 +16,7 @@ from tests.instruments.builders import (
     choices,
     item,
     line_of,
+    minimal_guide,
     minimal_instrument,
     section,
     to_yaml,
@@ -91,7 +92,7 @@ CASES = [
     Case(ErrorCode.INVALID_ID, with_items(item("Q1")), f"{FIRST_ITEM}.id", "id: Q1"),
     Case(ErrorCode.DUPLICATE_ID, with_items(item("q1"), item("q1")), f"{SECOND_ITEM}.id",
          "id: q1", occurrence=2),
-    Case(ErrorCode.KIND_UNKNOWN, minimal_instrument(kind="interview_guide"), "kind", "kind:"),
+    Case(ErrorCode.KIND_UNKNOWN, minimal_instrument(kind="focus_group"), "kind", "kind:"),
     Case(ErrorCode.LAYOUT_UNKNOWN, minimal_instrument(layout="grid"), "layout", "layout:"),
     Case(ErrorCode.ESTIMATED_MINUTES, minimal_instrument(estimated_minutes=300),
          "estimated_minutes", "estimated_minutes"),
@@ -182,6 +183,12 @@ CASES = [
          with_items(item("q1", "multiple_choice", choices=choices("a", "b")),
                     item("q2", show_if="q1 == 'a'")),
          f"{SECOND_ITEM}.show_if", "show_if"),
+    # interview guides
+    Case(ErrorCode.TOPICS_EMPTY, minimal_guide(topics=[]), "topics", "topics"),
+    Case(ErrorCode.PROMPTS_EMPTY,
+         minimal_guide(topics=[{"id": "arrival", "title": "Arriving", "prompts": []}]),
+         "topics[0].prompts", "prompts"),
+    Case(ErrorCode.KEY_NOT_FOR_KIND, minimal_guide(layout="item"), "layout", "layout:"),
     # the bundled library
     Case(ErrorCode.LIBRARY_UNKNOWN, lambda: load_library("no-such-instrument"), ""),
     # uploads
