@@ -70,6 +70,9 @@ def find_study(session: Session, slug: str) -> Study:
     study = session.scalar(select(Study).where(Study.slug == slug))
     if study is None or study.status == "draft":
         raise StudyNotFound(slug)
+    # An interview guide is followed by an interviewer; respondents have nothing to answer.
+    if instrument_of(study.instrument_version).is_guide:
+        raise StudyNotFound(slug)
     return study
 
 

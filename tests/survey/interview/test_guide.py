@@ -90,3 +90,14 @@ def test_a_survey_study_has_no_guide_page(app):
     client, _ = interviewer(app, add_study(app))
 
     assert client.get("/interview/tiny/guide").status_code == 404
+
+
+def test_a_guide_study_has_no_respondent_pages(app, client):
+    from instruments import load_library
+    from tests.factories import add_study
+
+    add_study(app, load_library("police-response-interview"), slug="guide")
+
+    response = client.get("/s/guide")
+
+    assert response.status_code == 404
