@@ -22,7 +22,7 @@ from coding.errors import CodingError, ErrorCode
 from coding.text import normalise, utf16_to_codepoints
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
-from survey.services.coding import codebook, documents, memos
+from survey.services.coding import codebook, documents, memos, transcripts
 from survey.services.coding.coders import coder_for, visible_coder_ids
 from survey.services.coding.errors import NotFound, Refused
 from survey.services.coding.segments import (
@@ -61,6 +61,7 @@ class Chunk:
     segments: tuple[SegmentView, ...]
     start: int
     end: int
+    turn: str = ""  # a transcript turn starts here: its label ("[1:05] Interviewer: ")
 
 
 @dataclass(frozen=True)
@@ -118,20 +119,30 @@ def own_coder(session: Session, study: Study, user: User) -> Coder | None:
     return session.scalar(select(Coder).where(Coder.study_id == study.id, Coder.user_id == user.id))
 
 
-def chunks(text: str, segments: Sequence[SegmentView]) -> list[Chunk]:
-    """Cut `text` at every segment boundary; each chunk lists the segments covering it."""
-    cuts = sorted({0, len(text), *(s.start for s in segments), *(s.end for s in segments)})
+def chunks(
+    text: str, segments: Sequence[SegmentView], turns: Sequence[transcripts.TurnMark] = ()
+) -> list[Chunk]:
+    """Cut `text` at every segment boundary and turn start; each chunk lists the segments
+    covering it, and the label of the turn that starts there."""
+    labels = {t.start: t.label for t in turns}
+    inside = (start for start in labels if 0 < start < len(text))
+    cuts = sorted({0, len(text), *(s.start for s in segments), *(s.end for s in segments), *inside})
     ordered = sorted(segments, key=lambda s: (s.start, -s.end, s.number))
     found = []
     for start, end in itertools.pairwise(cuts):
         covering = tuple(s for s in ordered if s.start <= start and end <= s.end)
-        found.append(Chunk(text[start:end], covering, start, end))
+        found.append(Chunk(text[start:end], covering, start, end, labels.get(start, "")))
     return found
 
 
-def pieces(text: str, segments: Sequence[SegmentView], collapse: bool) -> list[Chunk | Collapsed]:
+def pieces(
+    text: str,
+    segments: Sequence[SegmentView],
+    collapse: bool,
+    turns: Sequence[transcripts.TurnMark] = (),
+) -> list[Chunk | Collapsed]:
     """Return the chunks, with distressing passages grouped behind a note when `collapse`."""
-    cut = chunks(text, segments)
+    cut = chunks(text, segments, turns)
     if not collapse:
         return list(cut)
     passages = spans.merge_spans((s.start, s.end) for s in segments if s.distressing)
@@ -231,7 +242,7 @@ def document_page(session: Session, study: Study, user: User, guid: str) -> Docu
         question=question,
         attributes=attributes,
         segments=segments,
-        pieces=pieces(document.text, segments, collapse),
+        pieces=pieces(document.text, segments, collapse, transcripts.turn_marks(session, document)),
         previous=guids[index - 1] if index > 0 else None,
         next=guids[index + 1] if index + 1 < len(guids) else None,
         position=index + 1,

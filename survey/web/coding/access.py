@@ -23,6 +23,7 @@ __all__ = ["counted", "may", "me", "study_or_404"]
 NAV = (
     ("coding.overview", "Overview", permissions.CODE),
     ("coding.documents", "Documents", permissions.CODE),
+    ("coding.transcripts", "Transcripts", permissions.CODE),
     ("coding.codebook", "Codebook", permissions.CODE),
     ("coding.codes", "Codes", permissions.CODE),
     ("coding.search", "Search", permissions.CODE),

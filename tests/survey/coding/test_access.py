@@ -37,6 +37,9 @@ ROLES = ["admin", "researcher", "other_researcher", "analyst", "data_steward", "
 ALLOWED = {
     "code": {"admin", "researcher", "analyst"},
     "lead": {"admin", "researcher"},
+    # Adding a transcript: the study lead or an interviewer on the team (interviewers are
+    # tested in test_transcripts_app.py).
+    "transcribe": {"admin", "researcher"},
 }
 STORIES = ("The police did not believe me.", "An officer found me somewhere to stay.")
 _slugs = itertools.count(1)
@@ -80,6 +83,7 @@ class Route:
 BASE = "/coding/{slug}"
 CODEBOOK_CSV = b"name,kind\nImported code,code\n"
 EMPTY_PROJECT = write_qdpx(Project(name="Empty"))
+TRANSCRIPT = b"Interviewer: How did you come here?\nRespondent: By lorry, at night.\n"
 
 TABLE = [
     Route("GET", BASE, "code", 200),
@@ -133,6 +137,10 @@ TABLE = [
     Route("GET", f"{BASE}/compare/{{doc}}?code={{code}}", "lead", 200),
     Route("POST", f"{BASE}/compare/{{doc}}", "lead", 303, {"code": "{code}", "take": "union"}),
     Route("POST", f"{BASE}/compare/agreed", "lead", 303, {"code": "{code}"}),
+    Route("GET", f"{BASE}/transcripts", "code", 200),
+    Route("GET", f"{BASE}/transcripts/new", "transcribe", 200),
+    Route("POST", f"{BASE}/transcripts/new", "transcribe", 303, {"case": "new"},
+          upload=("interview.txt", TRANSCRIPT)),
     Route("GET", f"{BASE}/agreement", "lead", 200),
     Route("GET", f"{BASE}/agreement.csv", "lead", 200),
     Route("POST", f"{BASE}/agreement/unit", "lead", 303, {"unit": "sentence"}),
