@@ -217,6 +217,20 @@ class ErrorCode(Enum):
         "plain text, and upload it again.",
     )
 
+    # Redaction (coding.redaction)
+    REDACTION_KIND_UNKNOWN = (
+        "REDACTION_KIND_UNKNOWN",
+        "The kind {kind!r} is not a kind of redaction: use one of {kinds}.",
+    )
+    REDACTION_OVERLAP = (
+        "REDACTION_OVERLAP",
+        "The redactions {first} and {second} overlap: merge them or shorten one.",
+    )
+    REDACTION_LANGUAGE_INVALID = (
+        "REDACTION_LANGUAGE_INVALID",
+        "The language {language!r} is not a language code such as 'en' or 'pt-BR'.",
+    )
+
 
 class CodingError(ValueError):
     """One problem with a codebook, a span or an exchange file.
