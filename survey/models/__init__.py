@@ -8,6 +8,7 @@ from survey.models.coding import (
     CodingLogEntry,
     CodingSettings,
     Memo,
+    Redaction,
     Segment,
     TranscriptTurn,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "InterviewEvent",
     "Membership",
     "Memo",
+    "Redaction",
     "Response",
     "Segment",
     "SiteSetting",

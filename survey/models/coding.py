@@ -88,8 +88,51 @@ class CodingDocument(db.Model):
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)  # code points
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    # The automatic redaction pass has stored its proposals (until then they
+    # are computed on the fly, so no one ever sees the text unredacted).
+    redactions_proposed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sql_text("false")
+    )
+    # A data steward has reviewed the redactions of this document.
+    redactions_reviewed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sql_text("false")
+    )
 
     case: Mapped[CodingCase | None] = relationship(back_populates="documents")
+
+
+REDACTION_STATUSES = ("proposed", "accepted", "rejected")
+
+
+class Redaction(db.Model):
+    """A span of a document's raw text to hide behind a placeholder ([NAME-1]) from coders.
+
+    Proposed by the automatic pass or added by a data steward; a steward
+    accepts or rejects it. Every span that is not rejected is hidden.
+    """
+
+    __tablename__ = "redaction"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end"),
+        CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
+        CheckConstraint("status IN ('proposed', 'accepted', 'rejected')", name="status"),
+        CheckConstraint("origin IN ('auto', 'steward')", name="origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("coding_document.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    origin: Mapped[str] = mapped_column(String(16), default="auto")
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class TranscriptTurn(db.Model):

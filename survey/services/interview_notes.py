@@ -21,6 +21,7 @@ from survey.models.coding import TranscriptTurn
 from survey.models.studies import today
 from survey.services import audit
 from survey.services.answers import clean_text
+from survey.services.coding import redaction
 from survey.services.errors import ServiceError
 
 MAX_NOTE_LENGTH = 20_000
@@ -77,6 +78,7 @@ def save_notes(
         )
         session.add(document)
         session.flush()
+        redaction.propose(session, document)
         for position, (speaker, start, end) in enumerate(spans):
             session.add(
                 TranscriptTurn(

@@ -32,6 +32,7 @@ from survey.models import (
     Study,
     Submission,
 )
+from survey.services.coding import redaction
 from survey.services.coding.errors import NotFound
 from survey.services.studies import instrument_of
 
@@ -126,17 +127,17 @@ def add_case(session: Session, study_id: int, response_id: str, instrument: Inst
         text = normalise(str(json.loads(answer.value)))
         if not text.strip():
             continue
-        session.add(
-            CodingDocument(
-                study_id=study_id,
-                case_id=case.id,
-                kind="answer",
-                item_id=key,
-                name=f"{key} · case {case.public_id[:8]}",
-                text=text,
-                length=len(text),
-            )
+        document = CodingDocument(
+            study_id=study_id,
+            case_id=case.id,
+            kind="answer",
+            item_id=key,
+            name=f"{key} · case {case.public_id[:8]}",
+            text=text,
+            length=len(text),
         )
+        session.add(document)
+        redaction.propose(session, document)
     session.flush()
 
 

@@ -38,6 +38,7 @@ from survey.extensions import write_transaction
 from survey.models import CodingCase, CodingDocument, Response, Study, TranscriptTurn, User
 from survey.models.studies import today
 from survey.services import audit
+from survey.services.coding import redaction
 from survey.services.coding.errors import Refused
 
 NEW_CASE = "new"
@@ -216,6 +217,7 @@ def add_transcript(
         )
         session.add(document)
         session.flush()
+        redaction.propose(session, document)
         session.add_all(
             TranscriptTurn(
                 document_id=document.id,
