@@ -18,14 +18,25 @@ MANAGE_TEAM = "manage_team"
 CREATE_STUDY = "create_study"
 ADMINISTER = "administer"  # users, site security, audit log
 CODE = "code"  # read a study's documents, code them, edit its codebook, write memos
+REDACT = "redact"  # read raw free text, review redactions, export unredacted
 INTERVIEW = "interview"  # administer the study's instrument or guide to a respondent
 LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
 
 ROLE_ACTIONS = {
-    "admin": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, ADMINISTER, CODE, LEAD_CODING, INTERVIEW},
+    "admin": {
+        VIEW,
+        EDIT,
+        MANAGE_TEAM,
+        CREATE_STUDY,
+        ADMINISTER,
+        CODE,
+        LEAD_CODING,
+        INTERVIEW,
+        REDACT,
+    },
     "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING, INTERVIEW},
     "analyst": {VIEW, CODE},
-    "data_steward": {VIEW},
+    "data_steward": {VIEW, REDACT},
     "interviewer": {VIEW, INTERVIEW},
 }
 
