@@ -10,6 +10,7 @@ from flask import abort, current_app, request
 from flask_login import login_required
 
 from survey.extensions import db
+from survey.models.respondent import INTERVIEW_REASONS
 from survey.services import interview, navigation, responses
 from survey.services.answers import form_values, read_page
 from survey.services.review import review_rows
@@ -84,6 +85,8 @@ def page(slug: str, rid: str, key: str):
         if item.answerable and item not in items
     }
     seen.update(responses.condition_values(posted.answers))
+    if request.form.get("action") == "pause":
+        return _save_and_pause(iv, step, key, {**hidden, **posted.answers})
     back = request.form.get("action") == "back"
     target = (navigation.previous_step if back else navigation.next_step)(iv.instrument, step, seen)
     token = target.token if target is not None else ("page/" + key if back else "check")
@@ -104,7 +107,18 @@ def _render_page(iv: Interview, step, items, values, errors, status: int = 200):
         values=values,
         errors=errors,
         words=interface_words(iv.second),
+        pause_in_page=True,
     )
+
+
+def _save_and_pause(iv: Interview, step, key: str, answers):
+    """Keep what was typed on this page, then pause with the reason chosen under it."""
+    reason = request.form.get("reason")
+    if reason not in INTERVIEW_REASONS:
+        return render("reason_needed.html", iv.study, iv, status=400, action="pause")
+    responses.save_page(db.session, iv.rid, answers, step.token)
+    interview.pause(db.session, iv.study, iv.rid, me(), reason, current_app.config["SECRET_KEY"])
+    return to("index", iv.study.slug)
 
 
 @bp.route("/<slug>/<rid>/section/<key>", methods=["GET", "POST"], endpoint="section")

@@ -184,3 +184,28 @@ def test_no_interviewer_identity_is_stored_with_the_response_but_the_audit_log_s
     ]  # fmt: skip
     assert all(actor == member.id and rid[:8].upper() in detail for actor, _, detail in audit)
     assert not any(STORY in detail for _, _, detail in audit)
+
+
+def test_pausing_from_a_question_page_keeps_what_was_typed_on_it(app):
+    add_study(app)
+    client, _ = interviewer(app, 1)
+    rid = start(client, "tiny")
+    base = f"/interview/tiny/{rid}"
+    post(client, f"{base}/consent", {"consent": "agree"})
+
+    paused = post(
+        client,
+        f"{base}/page/about",
+        {"contact_kind": "found", "story": STORY, "action": "pause", "reason": "distress"},
+    )
+
+    assert paused.headers["Location"].endswith("/interview/tiny")
+    with app.app_context():
+        rows = db.session.execute(
+            select(Answer.item_id, Answer.value).where(Answer.response_id == rid)
+        ).all()
+        stored = dict(rows)
+    assert stored["contact_kind"] == '"found"' and STORY in stored["story"]
+    assert [(kind, reason) for kind, reason in _events(app, rid)] == [("pause", "distress")]
+    resumed = post(client, f"{base}/resume")
+    assert resumed.headers["Location"].endswith(f"{base}/page/about")
