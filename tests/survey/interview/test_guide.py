@@ -101,3 +101,16 @@ def test_a_guide_study_has_no_respondent_pages(app, client):
     response = client.get("/s/guide")
 
     assert response.status_code == 404
+
+
+def test_the_interview_list_leads_to_adding_a_transcript(app):
+    from tests.factories import add_study
+    from tests.survey.interview.helpers import interviewer
+
+    add_study(app)
+    client, _ = interviewer(app, 1)
+
+    page = client.get("/interview/tiny").get_data(as_text=True)
+
+    assert 'href="/coding/tiny/transcripts/new"' in page
+    assert client.get("/coding/tiny/transcripts/new").status_code == 200
