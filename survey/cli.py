@@ -17,7 +17,7 @@ from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
 from survey.services import accounts, exports, responses, staff_admin, web_sessions
 from survey.services.coding import demo as coding_demo
-from survey.services.coding import exchange, exchange_import
+from survey.services.coding import exchange, exchange_import, redaction_review
 from survey.services.coding.exchange_import import ImportRefused
 from survey.services.errors import InvalidSlug, StudyNotFound, StudySlugTaken
 from survey.services.studies import create_study, find_study
@@ -285,6 +285,20 @@ def coding_export(slug: str, fmt: str, values: str, out: Path) -> None:
     out.write_bytes(download.data)
     click.echo(
         f"Wrote {out} ({download.rows} rows or items). The export is recorded in the audit log."
+    )
+
+
+@coding_group.command("propose")
+@click.argument("slug")
+@with_appcontext
+def coding_propose(slug: str) -> None:
+    """Store the automatic redaction proposals of documents made before they were stored."""
+    study = _coding_study(slug)
+    documents, spans = redaction_review.store_proposals(db.session, study)
+    click.echo(
+        f"Stored {spans} proposed span{'' if spans == 1 else 's'} for "
+        f"{documents} document{'' if documents == 1 else 's'}. "
+        f"A data steward reviews them at /coding/{slug}/redaction."
     )
 
 

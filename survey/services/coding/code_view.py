@@ -2,7 +2,8 @@
 
 Blind mode holds here as everywhere: only the codings of the coders
 `coders.visible_coder_ids` allows are counted or shown. Reading pages never
-write: the signed-in person's coder is looked up, not made.
+write: the signed-in person's coder is looked up, not made. Context lines
+are cut from the redacted rendition (`redacted`), never the raw text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from coding.segments import context
 from survey.models import Code, Coder, CodingCase, CodingDocument, Segment, Study, User
 from survey.services.coding import coders as coders_service
+from survey.services.coding import redacted
 from survey.services.coding.distressing import distressing_spans, overlaps
 from survey.services.coding.errors import NotFound
 
@@ -216,27 +218,31 @@ def _check_question(session: Session, study: Study, item_id: str) -> None:
         raise NotFound(item_id)
 
 
-def _line(segment: Segment, case: str | None, hidden: Sequence[tuple[int, int]]) -> SegmentLine:
-    """Return the segment in context, collapsed when the words shown overlap `hidden`."""
+def _line(
+    segment: Segment, case: str | None, hidden: Sequence[tuple[int, int]], view: redacted.Rendition
+) -> SegmentLine:
+    """Return the segment in context over the rendition, collapsed when the words shown overlap
+    `hidden` (raw distressing spans, drawn over the rendition here)."""
     document = segment.document
-    before, span, after = context(document.text, segment.start, segment.end, width=CONTEXT)
-    shown = (segment.start - len(before), segment.end + len(after))
+    start, end = redacted.shown(view, segment.start, segment.end)
+    before, span, after = context(view.text, start, end, width=CONTEXT)
+    shown = (start - len(before), end + len(after))
     return SegmentLine(
         guid=segment.public_id,
         document=document.public_id,
         question=document.item_id,
         case=case[:8] if case else None,
         coder=segment.coder.name,
-        start=segment.start,
-        end=segment.end,
+        start=start,
+        end=end,
         before=before,
         span=span,
         after=after,
         memo=segment.memo,
         distressing=segment.distressing,
-        collapsed=overlaps(hidden, *shown),
-        cut_before=segment.start - len(before) > 0,
-        cut_after=segment.end + len(after) < len(document.text),
+        collapsed=overlaps(redacted.shown_all(view, hidden), *shown),
+        cut_before=shown[0] > 0,
+        cut_after=shown[1] < len(view.text),
     )
 
 
@@ -266,5 +272,9 @@ def code_segments(
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     hidden = distressing_spans(session, study, user, {segment.document_id for segment, _ in rows})
-    lines = [_line(segment, case, hidden.get(segment.document_id, ())) for segment, case in rows]
+    views = redacted.renditions(session, {segment.document for segment, _ in rows})
+    lines = [
+        _line(segment, case, hidden.get(segment.document_id, ()), views[segment.document_id])
+        for segment, case in rows
+    ]
     return SegmentPage(lines, segments, documents, cases, page, pages)

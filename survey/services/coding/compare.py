@@ -6,6 +6,10 @@ and is left out of the comparison, as `coding.agreement` does with
 ``seen="coded"``. The consensus coder is shown beside the people, never
 compared with them.
 
+Spans stay raw here (the consensus is written with raw offsets); the pages
+draw them over the document's redacted rendition (`DocumentComparison.marked`,
+`text`, `at`), never the raw text.
+
 The span arithmetic (how many coders cover each stretch of text, where all
 agree, where some but not all do, the union) is pure and lives in the
 library, `coding.spans`; this module loads the spans and writes the consensus.
@@ -24,17 +28,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coding.redaction import Rendition
 from coding.spans import (
     Span,
     disagreement_spans,
     excerpt,
     intersect_spans,
     merge_spans,
-    pieces,  # noqa: F401 (the compare page marks each coder's words with compare.pieces)
+    pieces,
 )
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
-from survey.services.coding import log
+from survey.services.coding import log, redacted
 from survey.services.coding.blind import compared_coders
 from survey.services.coding.coders import consensus_coder
 from survey.services.coding.distressing import distressing_spans
@@ -69,6 +74,12 @@ class DocumentComparison:
     disagreement: tuple[Span, ...] = field(default=())
     distressing: tuple[Span, ...] = field(default=())  # spans of this code flagged distressing
     hidden: tuple[Span, ...] = field(default=())  # passages (any code) the viewer collapses
+    view: Rendition | None = field(default=None, compare=False)  # what the pages show
+
+    @property
+    def shown_text(self) -> str:
+        """Return the text the pages show: the document's redacted rendition."""
+        return self.view.text if self.view is not None else ""
 
     @property
     def flagged(self) -> bool:
@@ -87,9 +98,22 @@ class DocumentComparison:
             return None
         return self.coders[0].spans
 
+    def shown(self, span: Span) -> Span:
+        """Return raw `span` drawn over the rendition."""
+        return redacted.shown(self.view, *span) if self.view is not None else (0, 0)
+
     def text(self, span: Span) -> str:
-        """Return the (shortened) text of `span`."""
-        return excerpt(self.document.text, span)
+        """Return the (shortened) redacted text of raw `span`."""
+        return excerpt(self.shown_text, self.shown(span))
+
+    def at(self, span: Span) -> str:
+        """Return where raw `span` is in the rendition, as the pages count: "12–20"."""
+        start, end = self.shown(span)
+        return f"{start}–{end}"
+
+    def marked(self, spans: Sequence[Span]) -> list[tuple[str, bool]]:
+        """Return the rendition cut into (piece, marked) runs, marked inside raw `spans`."""
+        return pieces(self.shown_text, [self.shown(span) for span in spans])
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,7 @@ def _compare(
     coders: list[Coder],
     consensus: Coder | None,
     hidden: dict[int, list[Span]],
+    view: Rendition | None = None,
 ) -> DocumentComparison:
     read = loaded.read.get(document.id, set())
     rows = tuple(
@@ -154,6 +179,7 @@ def _compare(
         disagreement=tuple(disagreement_spans([r.spans for r in rows])),
         distressing=tuple(merge_spans(loaded.distressing.get((document.id, code.id), []))),
         hidden=tuple(hidden.get(document.id, ())),
+        view=view,
     )
 
 
@@ -203,12 +229,13 @@ def comparisons(
     loaded = _load(session, study, _ids(coders, consensus), *where)
     people = {c.id for c in coders}
     hidden = distressing_spans(session, study, viewer, loaded.documents)
+    views = redacted.renditions(session, loaded.documents.values())
     found = []
     for code in codes:
         applied = {d for d, k, c in loaded.spans if k == code.id and c in people}
         for doc_id in sorted(applied, key=lambda d: loaded.documents[d].name):
             document = loaded.documents[doc_id]
-            found.append(_compare(loaded, document, code, coders, consensus, hidden))
+            found.append(_compare(loaded, document, code, coders, consensus, hidden, views[doc_id]))
     return found
 
 
@@ -247,7 +274,8 @@ def compare_document(
     coders, consensus = _who(session, study, viewer)
     loaded = _load(session, study, _ids(coders, consensus), Segment.document_id == document.id)
     hidden = distressing_spans(session, study, viewer, {document.id})
-    return _compare(loaded, document, code, coders, consensus, hidden)
+    view = redacted.rendition(session, document)
+    return _compare(loaded, document, code, coders, consensus, hidden, view)
 
 
 def codes_in_document(

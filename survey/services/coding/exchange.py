@@ -8,10 +8,15 @@ only their codings, their coder and their memos. Everything else (tables,
 REFI-QDA) is made from that project, so no export can show more than the
 person exporting may see.
 
-Exports that carry respondents' words (coded segments with their text, the
-whole project) are raw text leaving the system: each is recorded as a view
-of raw text and in the audit log (who, which export, how many rows, never
-the content). Every export is audited.
+Exports carry the documents' redacted renditions (`redacted`), as the
+coding pages do: each document's text is its rendition and each coding's
+start and end are drawn over it (`Rendition.span_to_redacted`), so the coded
+segments' text, the matrix and a .qdpx project hold no redacted words. Only
+someone with the `redact` permission (a data steward, an administrator) may
+ask for the raw text (`TEXTS`). An export that carries respondents' words
+(coded segments, the project), redacted or raw, is recorded as a view of
+text, and every export is audited (who, which export, redacted or raw, how
+many rows, never the content).
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from coding import codebook_csv, refi
 from coding import model as lib
+from coding.redaction import Rendition
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingCase, CodingDocument, Memo, Segment, Study, User
 from survey.services import audit
-from survey.services.coding import codebook, reading, tables
+from survey.services.coding import codebook, reading, redacted, tables
 from survey.services.coding.coders import coders_of, visible_coder_ids
 from survey.services.coding.documents import attributes_of, free_text_items
 from survey.services.studies import instrument_of
@@ -38,6 +44,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QDC = "application/xml"
 QDPX = "application/zip"
 DESCRIPTION = "Exported from Heard."
+REDACTED, RAW = "redacted", "raw"
+TEXTS = (REDACTED, RAW)  # the first is the default
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,10 @@ def codebook_of(session: Session, study: Study) -> lib.Codebook:
     return replace(codebook.as_codebook(codebook.rows(session, study)), name=study.title)
 
 
-def _documents(session: Session, study: Study) -> tuple[list[lib.Document], list[lib.Case]]:
+def _documents(
+    session: Session, study: Study, raw: bool
+) -> tuple[list[lib.Document], list[lib.Case], dict[str, Rendition]]:
+    """Return the documents (redacted unless `raw`), the cases, and {GUID: rendition} used."""
     cases = session.scalars(
         select(CodingCase).where(CodingCase.study_id == study.id).order_by(CodingCase.id)
     ).all()
@@ -70,11 +81,12 @@ def _documents(session: Session, study: Study) -> tuple[list[lib.Document], list
         .where(CodingDocument.study_id == study.id)
         .order_by(CodingDocument.id)
     ).all()
+    views = {} if raw else redacted.renditions(session, rows)
     documents = [
         lib.Document(
             guid=row.public_id,
             name=row.name,
-            text=row.text,
+            text=row.text if raw else views[row.id].text,
             case=case_guids.get(row.case_id) if row.case_id else None,
             question=row.item_id,
             kind=row.kind,
@@ -84,7 +96,20 @@ def _documents(session: Session, study: Study) -> tuple[list[lib.Document], list
     found = [
         lib.Case(case.public_id, case_name(case.public_id), attributes_of(case)) for case in cases
     ]
-    return documents, found
+    return documents, found, {row.public_id: views[row.id] for row in rows if row.id in views}
+
+
+def _over(codings: list[lib.Coding], views: dict[str, Rendition]) -> list[lib.Coding]:
+    """Return the codings with their raw spans drawn over their documents' renditions."""
+    found = []
+    for coding in codings:
+        view = views.get(coding.document)
+        if view is None:
+            found.append(coding)
+            continue
+        start, end = redacted.shown(view, coding.start, coding.end)
+        found.append(replace(coding, start=start, end=end))
+    return found
 
 
 def _codings(session: Session, study: Study, coder_ids: set[int]) -> list[lib.Coding]:
@@ -131,18 +156,25 @@ def _notes(session: Session, study: Study, coders: dict[int, str]) -> list[lib.N
     ]
 
 
-def project_for(session: Session, study: Study, user: User | None) -> lib.Project:
-    """Return `study`'s coding project as `user` may see it (None: everything, for the CLI)."""
+def project_for(
+    session: Session, study: Study, user: User | None, text: str = REDACTED
+) -> lib.Project:
+    """Return `study`'s coding project as `user` may see it (None: everything, for the CLI).
+
+    `text` is REDACTED (documents are their renditions, codings drawn over
+    them) or RAW; the caller checks that whoever asks for RAW may.
+    """
     visible = visible_coder_ids(session, study, user) if user is not None else None
     coders = [c for c in coders_of(session, study) if visible is None or c.id in visible]
-    documents, cases = _documents(session, study)
+    documents, cases, views = _documents(session, study, text == RAW)
+    codings = _over(_codings(session, study, {c.id for c in coders}), views)
     return lib.Project(
         name=study.title,
         codebook=codebook_of(session, study),
         documents=tuple(documents),
         cases=tuple(cases),
         coders=tuple(lib.Coder(c.public_id, c.name, c.kind) for c in coders),
-        codings=tuple(_codings(session, study, {c.id for c in coders})),
+        codings=tuple(codings),
         notes=tuple(_notes(session, study, {c.id: c.public_id for c in coders})),
         description=DESCRIPTION,
     )
@@ -154,27 +186,36 @@ def question_labels(study: Study) -> dict[str, str]:
 
 
 def record_export(
-    session: Session, actor: User | None, study: Study, export: str, rows: int, raw: bool
+    session: Session,
+    actor: User | None,
+    study: Study,
+    export: str,
+    rows: int,
+    raw: bool,
+    text: str = REDACTED,
 ) -> None:
-    """Audit an export (who, which, how many rows); a raw-text export is also a view of text.
+    """Audit an export (who, which, redacted or raw, how many rows); one with respondents'
+    words (`raw`) is also a view of text.
 
     Both records are one transaction: never a view of text without its export, or the reverse.
     """
     with write_transaction(session):
         if raw:
             reading.note_view(session, actor, study, f"export:{export}", rows=rows)
-        audit.record(session, actor, "coding.export", study, export=export, rows=rows)
+        audit.record(session, actor, "coding.export", study, export=export, rows=rows, text=text)
 
 
-def export_segments(session: Session, actor: User | None, study: Study, fmt: str) -> Download:
+def export_segments(
+    session: Session, actor: User | None, study: Study, fmt: str, text: str = REDACTED
+) -> Download:
     """Return the coded segments `actor` may see as CSV or XLSX, and record the export."""
-    project = project_for(session, study, actor)
+    project = project_for(session, study, actor, text)
     frame = tables.segments_frame(project, question_labels(study))
     if fmt == "xlsx":
         data, mimetype = tables.xlsx_bytes(frame, "Coded segments"), XLSX
     else:
         data, mimetype = tables.csv_bytes(frame, bom=True), CSV
-    record_export(session, actor, study, f"segments-{fmt}", len(frame), raw=True)
+    record_export(session, actor, study, f"segments-{fmt}", len(frame), True, text)
     return Download(f"{study.slug}-coded-segments.{fmt}", mimetype, data, len(frame))
 
 
@@ -197,9 +238,13 @@ def export_codebook(session: Session, actor: User | None, study: Study, fmt: str
     return Download(f"{study.slug}-codebook.{fmt}", mimetype, data, len(book.codes))
 
 
-def export_project(session: Session, actor: User | None, study: Study) -> Download:
-    """Return the whole project `actor` may see as REFI-QDA .qdpx, and record the export."""
-    project = project_for(session, study, actor)
+def export_project(
+    session: Session, actor: User | None, study: Study, text: str = REDACTED
+) -> Download:
+    """Return the whole project `actor` may see as REFI-QDA .qdpx (redacted unless `text` is
+    RAW), and record the export."""
+    project = project_for(session, study, actor, text)
     data = refi.write_qdpx(project)
-    record_export(session, actor, study, "project-qdpx", len(project.documents), raw=True)
-    return Download(f"{study.slug}.qdpx", QDPX, data, len(project.documents))
+    record_export(session, actor, study, "project-qdpx", len(project.documents), True, text)
+    suffix = "-raw" if text == RAW else ""
+    return Download(f"{study.slug}{suffix}.qdpx", QDPX, data, len(project.documents))

@@ -10,8 +10,14 @@ nothing is deleted, and a code never becomes a category or back by import.
 A project brings the codebook as above, then:
 
 - documents matched by GUID to this study's documents (an export, coded in
-  NVivo or ATLAS.ti, lands on the right answers); a matched document whose
-  text differs is refused, since its codings would land on the wrong words;
+  NVivo or ATLAS.ti, lands on the right answers). Exports are redacted, so a
+  matched document's text is compared with both: equal to the document's
+  redacted rendition, its codings' offsets (over the rendition) are mapped
+  back to the raw text (`Rendition.span_to_raw`); equal to the raw text (a
+  data steward's raw export), they are taken as they are; equal to neither
+  (the answer or its redaction changed since the export), the document is
+  skipped with its codings and memos, and the summary says so, since its
+  codings would land on the wrong words;
 - documents that are not this study's are left out, with their codings,
   their memos and their cases, and the summary says how many. Such a
   document is an answer withdrawn since the export (SAFETY.md: withdrawal
@@ -40,7 +46,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from sqlalchemy import select
@@ -49,13 +55,14 @@ from sqlalchemy.orm import Session
 from coding import codebook_csv, refi
 from coding import model as lib
 from coding.errors import CodingError, ErrorCode
+from coding.redaction import Rendition
 from coding.segments import MEMO_SEPARATOR, check_span, join_memos
 from coding.text import normalise
 from survey.extensions import write_transaction
 from survey.models import Coder, CodingDocument, Memo, Segment, Study, User
 from survey.models.staff import now
 from survey.services import audit
-from survey.services.coding import log
+from survey.services.coding import log, redacted
 from survey.services.coding.codebook import lock_codebook
 from survey.services.coding.exchange_codebook import (
     NAMESPACE,
@@ -146,36 +153,71 @@ def import_project(
     with write_transaction(session):
         lock_codebook(session, study)
         codes = merge_codebook(session, study, project.codebook, summary)
-        documents = _documents(session, study, project.documents, summary)
+        matched = _documents(session, study, project.documents, summary)
+        documents = matched.rows
         coders = _coders(session, study, project.coders, summary)
-        _codings(session, study, project.codings, documents, codes, coders, summary)
+        codings = [c for c in project.codings if c.document not in matched.skipped]
+        codings = _to_raw(codings, matched.views)
+        _codings(session, study, codings, documents, codes, coders, summary)
         _notes(session, study, project.notes, documents, codes, coders, summary)
         _finish(session, actor, study, summary)
     return summary
 
 
-def _documents(session, study, documents, summary) -> dict[str, CodingDocument | None]:
-    """Return {file document GUID: this study's document, or None when it is left out}."""
-    found: dict[str, CodingDocument | None] = {}
+@dataclass
+class _Matched:
+    """The file's documents matched to this study's: by file GUID, None when left out or
+    skipped, and the renditions whose offsets the codings of a redacted export count."""
+
+    rows: dict[str, CodingDocument | None]
+    views: dict[str, Rendition]
+    skipped: set[str]
+
+
+def _documents(session, study, documents, summary) -> _Matched:
+    """Match the file's documents to this study's, by GUID and then by text (raw or redacted)."""
+    matched = _Matched({}, {}, set())
     for document in documents:
         row = session.scalar(
             select(CodingDocument).where(
                 CodingDocument.public_id == document.guid, CodingDocument.study_id == study.id
             )
         )
+        text = normalise(document.text)
         if row is None:
             summary.documents_left_out += 1
-        elif row.text != normalise(document.text):
-            error = CodingError(
-                ErrorCode.SOURCE_UNREADABLE,
-                name=document.name,
-                detail="its text differs from the answer it was exported from, so its codings "
-                "would land on the wrong words",
-            )
-            raise ImportRefused.from_coding_error(error)
+        elif text != row.text:
+            view = redacted.rendition(session, row)
+            if text != view.text:
+                summary.warnings.append(
+                    f"“{document.name}” was skipped with its codings and memos: its text is "
+                    "neither the answer’s nor its redacted text now (the answer or its "
+                    "redaction changed since the export), so its codings would land on the "
+                    "wrong words."
+                )
+                matched.skipped.add(document.guid)
+                row = None
+            else:
+                matched.views[document.guid] = view
+                summary.documents_matched += 1
         else:
             summary.documents_matched += 1
-        found[document.guid] = row
+        matched.rows[document.guid] = row
+    return matched
+
+
+def _to_raw(codings: Iterable[lib.Coding], views: dict[str, Rendition]) -> list[lib.Coding]:
+    """Return the codings with offsets over a rendition mapped back to the raw text."""
+    found = []
+    for coding in codings:
+        view = views.get(coding.document)
+        if view is not None:
+            try:
+                start, end = redacted.to_raw(view, coding.start, coding.end)
+            except CodingError as error:
+                raise _coding_refused(coding, error) from None
+            coding = replace(coding, start=start, end=end)
+        found.append(coding)
     return found
 
 

@@ -18,6 +18,8 @@ the cases a filter selects is not enough: "arrested = no" showing 11 of
 showing 10 for one answer and 10 for another of 21. The filter options
 carry no counts.
 
+Row texts are the answers' redacted renditions (`redacted`), never raw text.
+
 A coder who chose to see distressing passages collapsed sees every answer
 with a passage marked distressing collapsed (`distressing.distressing_spans`).
 """
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import Code, CodingCase, CodingDocument, Segment, Study, User
 from survey.services.coding import documents as documents_service
-from survey.services.coding import segments
+from survey.services.coding import redacted, segments
 from survey.services.coding.code_view import CodeLine, codebook, my_coder
 from survey.services.coding.distressing import distressing_spans
 from survey.services.coding.errors import NotFound, Refused
@@ -59,8 +61,8 @@ class Row:
     document: str
     document_id: int
     case: str
-    text: str
-    length: int
+    text: str  # the redacted rendition
+    length: int  # of the raw text (a coding of 0..length is the whole answer)
     attributes: dict[str, str]
     coded: dict[str, str] = field(default_factory=dict)  # code GUID -> "whole" or "part"
     collapsed: bool = False  # a passage the viewer chose to collapse is in this answer
@@ -113,12 +115,13 @@ def _answers(session: Session, study: Study, item_id: str) -> list[Row]:
         .where(CodingDocument.study_id == study.id, CodingDocument.item_id == item_id)
         .order_by(CodingCase.public_id, CodingDocument.id)
     ).all()
+    shown = redacted.renditions(session, [document for document, _, _ in rows])
     return [
         Row(
             document.public_id,
             document.id,
             case or "",
-            document.text,
+            shown[document.id].text,
             document.length,
             json.loads(attributes or "{}"),
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from coding import codebook as rules
 from coding import segments as spans
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
-from survey.services.coding import codebook, documents
+from survey.services.coding import codebook, documents, redacted
 from survey.services.coding.coders import visible_coder_ids
 
 PAGE_SIZE = 50
@@ -154,7 +154,7 @@ class CodedText:
 
 
 def coded_texts(session: Session, study: Study, user: User, code: Code) -> list[CodedText]:
-    """Return the segments of `code` that `user` may see, with their context, in order."""
+    """Return the segments of `code` that `user` may see, in context over the redacted text."""
     visible = visible_coder_ids(session, study, user)
     query = (
         select(Segment, CodingDocument, Coder)
@@ -165,9 +165,13 @@ def coded_texts(session: Session, study: Study, user: User, code: Code) -> list[
     )
     if visible is not None:
         query = query.where(Segment.coder_id.in_(visible))
+    rows = session.execute(query).all()
+    views = redacted.renditions(session, {document for _, document, _ in rows})
     found = []
-    for segment, document, coder in session.execute(query).all():
-        before, span, after = spans.context(document.text, segment.start, segment.end, width=60)
+    for segment, document, coder in rows:
+        view = views[document.id]
+        start, end = redacted.shown(view, segment.start, segment.end)
+        before, span, after = spans.context(view.text, start, end, width=60)
         case = document.case.public_id[:8] if document.case else ""
         found.append(
             CodedText(

@@ -10,6 +10,10 @@ untick. The query is literal text, never a pattern. A hit never starts or
 ends inside a character as a reader sees it (before a combining accent, a
 zero-width joiner or a skin-tone modifier).
 
+Only the redacted renditions are searched (`redacted`): a coder cannot find
+a name the data steward hid by typing it. A hit's offsets are over the
+rendition; coding it stores the raw span under it.
+
 The search term is never logged: the audit and the coding log get the
 number of hits only.
 """
@@ -25,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from coding.segments import context, is_boundary
 from survey.models import CodingCase, CodingDocument, Study, User
-from survey.services.coding import segments
+from survey.services.coding import redacted, segments
 from survey.services.coding.distressing import distressing_spans, overlaps
 from survey.services.coding.errors import Refused
 
@@ -129,7 +133,7 @@ def find(text: str, query: str, whole_words: bool = False) -> Iterator[tuple[int
 
 @dataclass(frozen=True)
 class Hit:
-    """One place the query occurs, with the words around it."""
+    """One place the query occurs in a rendition (`start`, `end`), with the words around it."""
 
     key: str  # "<document guid>:<start>", to tick or untick the hit
     document: str
@@ -142,6 +146,9 @@ class Hit:
     after: str
     rtl: bool
     collapsed: bool = False  # the words shown overlap a passage the viewer collapses
+    raw_start: int = 0  # the hit's span in the raw text, to code it
+    raw_end: int = 0
+    raw_shown: tuple[int, int] = (0, 0)  # the raw span under the words shown
 
 
 @dataclass(frozen=True)
@@ -179,8 +186,10 @@ def _flat(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-def _hit(row, start: int, end: int) -> Hit:
-    before, match, after = context(row.text, start, end, width=CONTEXT)
+def _hit(row, view: redacted.Rendition, start: int, end: int) -> Hit:
+    """Return the hit [start, end) of the rendition `view`, with its raw span to code."""
+    before, match, after = context(view.text, start, end, width=CONTEXT)
+    raw_start, raw_end = view.span_to_raw(start, end)
     return Hit(
         key=f"{row.public_id}:{start}",
         document=row.public_id,
@@ -191,7 +200,10 @@ def _hit(row, start: int, end: int) -> Hit:
         before=_flat(before),
         match=_flat(match),
         after=_flat(after),
-        rtl=_right_to_left(row.text),
+        rtl=_right_to_left(view.text),
+        raw_start=raw_start,
+        raw_end=raw_end,
+        raw_shown=view.span_to_raw(start - len(before), end + len(after)),
     )
 
 
@@ -202,6 +214,7 @@ def _rows(session: Session, study: Study, question: str | None):
             CodingDocument.public_id,
             CodingDocument.item_id,
             CodingDocument.text,
+            CodingDocument.redactions_proposed,
             CodingCase.public_id.label("case_id"),
         )
         .outerjoin(CodingCase, CodingCase.id == CodingDocument.case_id)
@@ -214,10 +227,17 @@ def _rows(session: Session, study: Study, question: str | None):
         batch = session.execute(
             query.where(CodingDocument.id > last).order_by(CodingDocument.id).limit(BATCH)
         ).all()
-        yield from batch
+        yield batch
         if len(batch) < BATCH:
             return
         last = batch[-1].id
+
+
+def _shown(session: Session, batches) -> Iterator[tuple[object, redacted.Rendition]]:
+    """Yield each document row with its redacted rendition, made a batch at a time."""
+    for batch in batches:
+        views = redacted.renditions(session, batch)
+        yield from ((row, views[row.id]) for row in batch)
 
 
 def search(
@@ -242,12 +262,12 @@ def search(
     more = False
     if not query:
         return Results([], False, 0)
-    for row in _rows(session, study, question):
-        for start, end in find(row.text, query, whole_words):
+    for row, view in _shown(session, _rows(session, study, question)):
+        for start, end in find(view.text, query, whole_words):
             if len(hits) == limit:
                 more = True
                 break
-            hits.append(_hit(row, start, end))
+            hits.append(_hit(row, view, start, end))
             ids[row.public_id] = row.id
         if more:
             break
@@ -261,11 +281,7 @@ def _collapsed(hits: list[Hit], hidden: dict[int, list], ids: dict[str, int]) ->
     return [
         replace(
             hit,
-            collapsed=overlaps(
-                hidden.get(ids[hit.document], ()),
-                hit.start - len(hit.before),
-                hit.end + len(hit.after),
-            ),
+            collapsed=overlaps(hidden.get(ids[hit.document], ()), *hit.raw_shown),
         )
         for hit in hits
     ]
@@ -291,7 +307,7 @@ def code_hits(
     segments.codable_codes(session, study, code_guids)  # another study's code: NotFound first
     results = search(session, study, query, question=question, whole_words=whole_words)
     targets = [
-        segments.Target(hit.document, hit.start, hit.end)
+        segments.Target(hit.document, hit.raw_start, hit.raw_end)
         for hit in results.hits
         if hit.key in chosen
     ]

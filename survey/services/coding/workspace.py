@@ -1,28 +1,31 @@
 """The document view's data: the text cut where codings start and end, and what this person sees.
 
-The text is cut into chunks at every start and end of a visible segment, so
-overlapping codings render as nested marks around each chunk, and the page's
-text element holds the document's text exactly. A coder who chose it sees
+The text shown is the document's redacted rendition (`redacted`): coders never
+read raw text. It is cut into chunks at every start and end of a visible
+segment (raw offsets drawn over the rendition), so overlapping codings render
+as nested marks around each chunk, and the page's text element holds the
+rendition's text exactly. A coder who chose it sees
 distressing passages collapsed behind a content note. Offsets from the form
-arrive in UTF-16 units (the browser's selection) or code points, and are
-converted here with `coding.text`, the one place that does it.
+arrive in UTF-16 units (the browser's selection) or code points over the
+rendition, and are converted to raw code points by `redacted.from_browser`.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding import segments as spans
 from coding.errors import CodingError, ErrorCode
-from coding.text import normalise, utf16_to_codepoints
+from coding.redaction import Placeholder, Rendition
+from coding.text import normalise
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
-from survey.services.coding import codebook, documents, memos, transcripts
+from survey.services.coding import codebook, documents, memos, redacted, transcripts
 from survey.services.coding.coders import coder_for, visible_coder_ids
 from survey.services.coding.errors import NotFound, Refused
 from survey.services.coding.segments import (
@@ -62,6 +65,7 @@ class Chunk:
     start: int
     end: int
     turn: str = ""  # a transcript turn starts here: its label ("[1:05] Interviewer: ")
+    redacted: str = ""  # the chunk is a placeholder ([NAME-1]): the kind, in words ("name")
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,10 @@ class DocumentPage:
     """Everything the document view shows."""
 
     document: CodingDocument
+    text: str  # the redacted rendition: what the page shows and its offsets count
     question: str
     attributes: list[tuple[str, str]]
-    segments: list[SegmentView]
+    segments: list[SegmentView]  # spans over `text`
     pieces: list[Chunk | Collapsed]
     previous: str | None
     next: str | None
@@ -120,18 +125,27 @@ def own_coder(session: Session, study: Study, user: User) -> Coder | None:
 
 
 def chunks(
-    text: str, segments: Sequence[SegmentView], turns: Sequence[transcripts.TurnMark] = ()
+    text: str,
+    segments: Sequence[SegmentView],
+    turns: Sequence[transcripts.TurnMark] = (),
+    placeholders: Sequence[Placeholder] = (),
 ) -> list[Chunk]:
-    """Cut `text` at every segment boundary and turn start; each chunk lists the segments
-    covering it, and the label of the turn that starts there."""
+    """Cut `text` at every segment boundary, turn start and placeholder; each chunk lists the
+    segments covering it, the label of the turn that starts there, and the kind it redacts."""
     labels = {t.start: t.label for t in turns}
     inside = (start for start in labels if 0 < start < len(text))
-    cuts = sorted({0, len(text), *(s.start for s in segments), *(s.end for s in segments), *inside})
+    edges = (at for p in placeholders for at in (p.start, p.end))
+    cuts = sorted(
+        {0, len(text), *(s.start for s in segments), *(s.end for s in segments), *inside, *edges}
+    )
     ordered = sorted(segments, key=lambda s: (s.start, -s.end, s.number))
+    kinds = {p.start: p for p in placeholders}
     found = []
     for start, end in itertools.pairwise(cuts):
         covering = tuple(s for s in ordered if s.start <= start and end <= s.end)
-        found.append(Chunk(text[start:end], covering, start, end, labels.get(start, "")))
+        hidden = kinds.get(start)
+        kind = hidden.kind.replace("_", " ") if hidden is not None and end <= hidden.end else ""
+        found.append(Chunk(text[start:end], covering, start, end, labels.get(start, ""), kind))
     return found
 
 
@@ -140,9 +154,10 @@ def pieces(
     segments: Sequence[SegmentView],
     collapse: bool,
     turns: Sequence[transcripts.TurnMark] = (),
+    placeholders: Sequence[Placeholder] = (),
 ) -> list[Chunk | Collapsed]:
     """Return the chunks, with distressing passages grouped behind a note when `collapse`."""
-    cut = chunks(text, segments, turns)
+    cut = chunks(text, segments, turns, placeholders)
     if not collapse:
         return list(cut)
     passages = spans.merge_spans((s.start, s.end) for s in segments if s.distressing)
@@ -229,20 +244,44 @@ def _attributes(study: Study, document: CodingDocument) -> tuple[str, list[tuple
     ]
 
 
+def _over(view: Rendition, segments: list[SegmentView]) -> list[SegmentView]:
+    """Return the segments with their spans drawn over the rendition."""
+    return [
+        replace(s, **dict(zip(("start", "end"), redacted.shown(view, s.start, s.end))))
+        for s in segments
+    ]
+
+
+def _turns(
+    session: Session, document: CodingDocument, view: Rendition
+) -> list[transcripts.TurnMark]:
+    """Return the transcript's turn marks at their place in the rendition, speakers redacted."""
+    return [
+        transcripts.TurnMark(
+            view.to_redacted(m.start), redacted.label_redacted(view, document.text, m.label)
+        )
+        for m in transcripts.turn_marks(session, document)
+    ]
+
+
 def document_page(session: Session, study: Study, user: User, guid: str) -> DocumentPage:
     """Return the document view of `guid` for `user` (NotFound if it is not on `study`)."""
     document = documents.document(session, study, guid)
-    segments = visible_segments(session, study, user, document)
+    view = redacted.rendition(session, document)
+    segments = _over(view, visible_segments(session, study, user, document))
     coder = own_coder(session, study, user)
     collapse = bool(coder and coder.collapse_distressing)
     guids, index = _neighbours(session, document)
     question, attributes = _attributes(study, document)
     return DocumentPage(
         document=document,
+        text=view.text,
         question=question,
         attributes=attributes,
         segments=segments,
-        pieces=pieces(document.text, segments, collapse, transcripts.turn_marks(session, document)),
+        pieces=pieces(
+            view.text, segments, collapse, _turns(session, document, view), view.placeholders
+        ),
         previous=guids[index - 1] if index > 0 else None,
         next=guids[index + 1] if index + 1 < len(guids) else None,
         position=index + 1,
@@ -261,9 +300,10 @@ def _offset(value: str) -> int:
         raise CodingError(ErrorCode.OFFSET_NOT_INTEGER, value=value) from None
 
 
-def _words(document: CodingDocument, words: str) -> Target:
+def _words(document: CodingDocument, view: Rendition, words: str) -> Target:
+    """Return the raw span of the words typed, found once in the rendition."""
     wanted = normalise(words).strip()
-    found = document.text.count(wanted)
+    found = view.text.count(wanted)
     if found == 0:
         raise Refused(
             "Those words are not in this answer, exactly as typed: check them, or select them "
@@ -276,35 +316,39 @@ def _words(document: CodingDocument, words: str) -> Target:
             "them, so that they are found once.",
             "WORDS_AMBIGUOUS",
         )
-    start = document.text.index(wanted)
-    return Target(document.public_id, start, start + len(wanted))
+    start = view.text.index(wanted)
+    return Target(document.public_id, *redacted.to_raw(view, start, start + len(wanted)))
 
 
 def target_of(
-    document: CodingDocument, *, how: str, start: str, end: str, units: str, words: str
+    document: CodingDocument,
+    view: Rendition,
+    *,
+    how: str,
+    start: str,
+    end: str,
+    units: str,
+    words: str,
 ) -> Target:
-    """Return the span a coding form asks for, in code points; Refused if it is not one.
+    """Return the raw span a coding form asks for, in code points; Refused if it is not one.
 
-    `how` is "whole" (the whole answer), "words" (the exact words typed) or
-    anything else for the selection: `start` and `end` in `units` ("utf16",
-    as the browser counts, or "codepoints").
+    `how` is "whole" (the whole answer), "words" (the exact words typed, found
+    in the rendition `view`) or anything else for the selection: `start` and
+    `end` over the rendition in `units` ("utf16", as the browser counts, or
+    "codepoints").
     """
     if how == "whole":
         return Target(document.public_id, 0, document.length)
     if how == "words" or (words.strip() and not (start.strip() or end.strip())):
         if not words.strip():
             raise Refused("Type the exact words to code.", "WORDS_EMPTY")
-        return _words(document, words)
+        return _words(document, view, words)
     if not (start.strip() or end.strip()):
         raise Refused(
             "Select some words in the answer, type them, or code the whole answer.", "SPAN_EMPTY"
         )
     try:
-        first, last = _offset(start), _offset(end)
-        if units == "utf16":
-            first = utf16_to_codepoints(document.text, first)
-            last = utf16_to_codepoints(document.text, last)
-        first, last = spans.check_span(document.length, first, last)
+        first, last = redacted.from_browser(view, _offset(start), _offset(end), units)
     except CodingError as error:
         raise Refused.from_coding_error(error) from error
     return Target(document.public_id, first, last)
@@ -326,8 +370,15 @@ def code_span(
 ) -> int:
     """Apply the codes of a coding form to the span it names; return segments changed."""
     document = documents.document(session, study, guid)
+    view = redacted.rendition(session, document)
     target = target_of(
-        document, how=form.how, start=form.start, end=form.end, units=form.units, words=form.words
+        document,
+        view,
+        how=form.how,
+        start=form.start,
+        end=form.end,
+        units=form.units,
+        words=form.words,
     )
     if len(form.memo) > memos.MAX_LENGTH:
         raise Refused(f"The memo is too long: the limit is {memos.MAX_LENGTH} characters.")

@@ -32,6 +32,7 @@ NAV = (
     ("coding.agreement", "Agreement", permissions.LEAD_CODING),
     ("coding.exchange", "Export and import", permissions.CODE),
     ("coding.log", "Log", permissions.CODE),
+    ("coding.redaction", "Redaction", permissions.REDACT),
 )
 
 

@@ -66,7 +66,6 @@ def _document_page(study: Study, guid: str, code_guid: str | None, error=None, t
         found=found,
         codes=compare.codes_in_document(db.session, study, me(), document),
         choices=compare.choices(found) if found else [],
-        pieces=compare.pieces,
         collapse=blind.collapses(db.session, study, me()),
         error=error,
         take=take,

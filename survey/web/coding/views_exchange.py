@@ -36,6 +36,7 @@ def _page(study: Study, problems=(), which: str | None = None, status: int = 200
         here="coding.exchange",
         study=study,
         lead=may(permissions.LEAD_CODING, study),
+        steward=may(permissions.REDACT, study),
         own_only=_own_only(study),
         synthetic=demo.is_synthetic(study),
         synthetic_note=demo.NOTE,
@@ -75,7 +76,10 @@ def exchange_page(slug: str):
 
 
 def _download(slug: str, action: str, make):
-    study = study_or_404(slug, action)
+    return _made(study_or_404(slug, action), make)
+
+
+def _made(study: Study, make):
     try:
         return _send(make(study))
     except CodingError as error:  # text an exchange file cannot hold, named with where it is
@@ -113,13 +117,29 @@ def export_codebook(slug: str):
     )
 
 
+def _project_study(slug: str, text: str) -> Study:
+    """Return the study if this person may export its project with `text`; else 404.
+
+    The redacted project: study leads and data stewards; the raw one: data
+    stewards (and administrators) only.
+    """
+    study = study_or_404(slug, permissions.VIEW)
+    allowed = may(permissions.REDACT, study) or (
+        text == exchange.REDACTED and may(permissions.LEAD_CODING, study)
+    )
+    if not allowed:
+        abort(404)
+    return study
+
+
 @bp.get("/<slug>/export/project", endpoint="export_project")
 @login_required
 def export_project(slug: str):
-    """Download the whole project you may see as REFI-QDA .qdpx (study leads only)."""
-    return _download(
-        slug, permissions.LEAD_CODING, lambda s: exchange.export_project(db.session, me(), s)
-    )
+    """Download the whole project you may see as REFI-QDA .qdpx, redacted unless a data
+    steward asks for the raw text (?text=raw)."""
+    text = _choice("text", exchange.TEXTS)
+    study = _project_study(slug, text)
+    return _made(study, lambda s: exchange.export_project(db.session, me(), s, text))
 
 
 def _upload() -> tuple[bytes, str]:

@@ -28,7 +28,15 @@ from sqlalchemy import select
 from coding.model import Project
 from coding.refi import write_qdpx
 from survey.extensions import db, write_transaction
-from survey.models import Coder, CodingSettings, Membership, Segment, User
+from survey.models import (
+    Coder,
+    CodingDocument,
+    CodingSettings,
+    Membership,
+    Redaction,
+    Segment,
+    User,
+)
 from tests.conftest import make_app
 from tests.factories import add_study, form_token, make_staff, sign_in, tiny_instrument
 from tests.survey.coding.helpers import add_code, code_span, respond, sync
@@ -40,6 +48,10 @@ ALLOWED = {
     # Adding a transcript: the study lead or an interviewer on the team (interviewers are
     # tested in test_transcripts_app.py).
     "transcribe": {"admin", "researcher"},
+    # Raw text and the review of redactions: data stewards (and administrators) only.
+    "redact": {"admin", "data_steward"},
+    # The whole project: study leads, and data stewards (redacted, or raw with "redact").
+    "project": {"admin", "researcher", "data_steward"},
 }
 STORIES = ("The police did not believe me.", "An officer found me somewhere to stay.")
 _slugs = itertools.count(1)
@@ -56,6 +68,7 @@ class World:
     code: str
     code2: str
     seg: str
+    red: str = "r"  # a redaction span of other_doc
 
     def fill(self, template: str) -> str:
         """Return `template` with this world's ids filled in."""
@@ -125,7 +138,8 @@ TABLE = [
     Route("GET", f"{BASE}/export/matrix", "code", 200),
     Route("GET", f"{BASE}/export/codebook", "code", 200),
     Route("GET", f"{BASE}/export/codebook?format=qdc", "code", 200),
-    Route("GET", f"{BASE}/export/project", "lead", 200),
+    Route("GET", f"{BASE}/export/project", "project", 200),
+    Route("GET", f"{BASE}/export/project?text=raw", "redact", 200),
     Route("POST", f"{BASE}/import/codebook", "lead", 303,
           upload=("codebook.csv", CODEBOOK_CSV)),
     Route("POST", f"{BASE}/import/project", "lead", 303, upload=("empty.qdpx", EMPTY_PROJECT)),
@@ -144,6 +158,14 @@ TABLE = [
     Route("GET", f"{BASE}/agreement", "lead", 200),
     Route("GET", f"{BASE}/agreement.csv", "lead", 200),
     Route("POST", f"{BASE}/agreement/unit", "lead", 303, {"unit": "sentence"}),
+    Route("GET", f"{BASE}/redaction", "redact", 200),
+    Route("GET", f"{BASE}/redaction?show=unreviewed", "redact", 200),
+    Route("GET", f"{BASE}/redaction/{{doc}}", "redact", 200),
+    Route("POST", f"{BASE}/redaction/{{other_doc}}/{{red}}", "redact", 303, {"action": "reject"}),
+    Route("POST", f"{BASE}/redaction/{{doc}}/add", "redact", 303,
+          {"how": "words", "words": "officer", "kind": "name"}),
+    Route("POST", f"{BASE}/redaction/{{doc}}/reviewed", "redact", 303, {"reviewed": "on"}),
+    Route("POST", f"{BASE}/redaction/{{doc}}/accept-all", "redact", 303),
 ]  # fmt: skip
 
 
@@ -203,10 +225,24 @@ def _world(site: Site, role: str, blind: bool = False) -> tuple[FlaskClient, Wor
     code_span(app, study_id, owner, doc, 4, 12, code)
     with app.app_context():
         seg = _segment_of(owner, study_id)
+        red = _redaction_of(other_doc)
         if blind:
             with write_transaction(db.session):
                 db.session.add(CodingSettings(study_id=study_id, blind=True, revealed=False))
-    return site.clients[role], World(slug, study_id, doc, other_doc, code, code2, seg)
+    return site.clients[role], World(slug, study_id, doc, other_doc, code, code2, seg, red)
+
+
+def _redaction_of(document: str) -> str:
+    """Add a proposed span ("me" at the end of "The police did not believe me."); its GUID."""
+    with write_transaction(db.session):
+        found = db.session.scalar(
+            select(CodingDocument).where(CodingDocument.public_id == document)
+        )
+        start = found.text.rindex("me")
+        span = Redaction(document_id=found.id, start=start, end=start + 2, kind="name")
+        db.session.add(span)
+        db.session.flush()
+        return span.public_id
 
 
 def _segment_of(user_id: int, study_id: int) -> str:
@@ -244,7 +280,8 @@ def test_each_role_gets_what_the_table_says(site, route):
 
 @pytest.mark.parametrize("route", TABLE, ids=lambda route: route.id)
 def test_a_refusal_is_the_same_page_as_a_study_that_does_not_exist(site, route):
-    client, world = _world(site, "data_steward", blind=route.blind)
+    refused_role = "analyst" if "data_steward" in ALLOWED[route.needs] else "data_steward"
+    client, world = _world(site, refused_role, blind=route.blind)
     missing = World("no-such", *list(world.__dict__.values())[1:])
 
     refused = _request(client, route, world)

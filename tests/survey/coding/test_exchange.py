@@ -81,10 +81,11 @@ def test_the_lead_sees_the_project_export_and_the_import_forms(app):
         "/export/segments",
         "/export/matrix",
         "/export/codebook",
-        "/export/project",
     ],
 )
 def test_data_stewards_and_people_off_the_team_get_not_found(app, path):
+    # The whole project is the one export a data steward may take (redacted or raw):
+    # tests/survey/coding/test_redacted_exports.py.
     study_id = coding_study(app)
     steward = coder(app, study_id, role="data_steward")
     outsider = coder(app, None, role="researcher")
@@ -146,7 +147,7 @@ def test_a_project_export_is_audited_and_recorded_as_a_view_of_raw_text(app):
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     details = {e.action: json.loads(e.detail) for e in events}
-    assert details["coding.export"] == {"export": "project-qdpx", "rows": 4}
+    assert details["coding.export"] == {"export": "project-qdpx", "rows": 4, "text": "redacted"}
     assert details["coding.read_text"] == {"rows": 4, "view": "export:project-qdpx"}
 
 

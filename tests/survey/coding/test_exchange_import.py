@@ -221,22 +221,28 @@ def test_text_from_another_tool_is_left_out_with_its_codings_and_memos(app):
     assert _counts(app) == before
 
 
-def test_a_matched_answer_whose_text_changed_is_refused(app):
-    _, lead, _, docs, _, data = _project_export(app)
+def test_a_matched_answer_whose_text_changed_is_skipped_with_its_codings_and_said(app):
+    # Was refused outright; a redacted export means the text is now compared with the raw
+    # text and the rendition, and a document equal to neither is skipped with a message.
+    _, lead, _, docs, fear, data = _project_export(app)
     project = refi.read_qdpx(data)
     edited = tuple(
         dataclasses.replace(d, text=d.text + " Added.") if d.guid == docs[3][0] else d
         for d in project.documents
     )
-    before = _counts(app)
-    response = _upload(
-        lead.client,
-        "project",
-        refi.write_qdpx(dataclasses.replace(project, documents=edited)),
-        "e.qdpx",
+    nvivo = LibCoder(new_guid(), "NVivo user")
+    coding = Coding(new_guid(), docs[3][0], fear, nvivo.guid, 0, 3)
+    changed = dataclasses.replace(
+        project,
+        documents=edited,
+        coders=(*project.coders, nvivo),
+        codings=(*project.codings, coding),
     )
-    assert response.status_code == 400
-    assert "its text differs" in response.get_data(as_text=True)
+    before = _counts(app)
+    response = _upload(lead.client, "project", refi.write_qdpx(changed), "e.qdpx")
+    assert response.status_code == 303
+    page = lead.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "was skipped with its codings and memos" in page
     assert _counts(app) == before
 
 

@@ -15,7 +15,8 @@ from survey.models import AuditEvent, CodingSettings
 from survey.services.coding import tables
 from tests.survey.coding.helpers import BASE, add_code, code_span, coder, coding_study, sync
 
-FORMULA = '=HYPERLINK("http://example.org","click")'
+# No web address: it would be redacted ([URL-1]) before any export.
+FORMULA = '=HYPERLINK("#top","click")'
 
 
 def _project() -> Project:
@@ -181,7 +182,7 @@ def test_a_segments_export_is_recorded_as_a_view_of_raw_text_and_audited(app):
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     by_action = {e.action: json.loads(e.detail) for e in events}
-    assert by_action["coding.export"] == {"export": "segments-csv", "rows": 1}
+    assert by_action["coding.export"] == {"export": "segments-csv", "rows": 1, "text": "redacted"}
     assert by_action["coding.read_text"]["view"] == "export:segments-csv"
     assert docs[0][1][:4] not in "".join(e.detail for e in events)
 
