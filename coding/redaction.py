@@ -86,6 +86,9 @@ KINDS = (
     PLACE,
 )
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
+# Kinds whose every repetition in a text is hidden once one is found (identifiers
+# are found wherever they stand by their own patterns).
+_REPEATED = frozenset({NAME, PLACE})
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
 
 
@@ -135,7 +138,30 @@ def propose_redactions(text: str, language: str = "en") -> list[Redaction]:
     found: list[tuple[int, int, str]] = []
     for finder in (*FINDERS_WITH_ADDRESSES, find_names_and_places):
         found.extend(finder(text))
-    return [Redaction(start, end, kind) for start, end, kind in _resolve(found)]
+    kept = _resolve(found)
+    # A value found once is hidden wherever else it stands in the same text
+    # (a name found after "my name is" is also the "Name:" of a speaker label).
+    kept = _resolve([*kept, *_elsewhere(text, kept)])
+    return [Redaction(start, end, kind) for start, end, kind in kept]
+
+
+def _elsewhere(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Return the other whole-word occurrences of each found name or place.
+
+    As written or in capitals ("Ana", "ANA"), never in lower case: a lower-case
+    "will" or "may" is a word, not the name found elsewhere.
+    """
+    values: dict[str, str] = {}
+    for start, end, kind in found:
+        if kind in _REPEATED:
+            value = text[start:end]
+            values.setdefault(value, kind)
+            values.setdefault(value.upper(), kind)
+    if not values:
+        return []
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return [(m.start(), m.end(), values[m.group()]) for m in pattern.finditer(text)]
 
 
 def _resolve(found: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -228,3 +228,15 @@ def test_bad_spans_are_refused_with_a_message(spans: list, error: ErrorCode) -> 
     with pytest.raises(CodingError) as raised:
         apply_redactions("Arben Hoxha", spans)
     assert raised.value.error is error
+
+
+def test_a_name_found_once_is_hidden_wherever_else_it_stands():
+    text = "Zebulon Quartermaine: yes.\nInterviewer: and then?\nmy name is Zebulon Quartermaine."
+    found = [(text[r.start : r.end], r.kind) for r in propose_redactions(text)]
+    assert found.count(("Zebulon Quartermaine", "name")) == 2
+
+
+def test_a_repeated_name_is_matched_as_a_whole_word_only():
+    text = "My name is Ana. Analysis and Banana are other words; ANA came later, ana not."
+    found = [text[r.start : r.end] for r in propose_redactions(text)]
+    assert found == ["Ana", "ANA"]

@@ -33,7 +33,9 @@ STORIES = (
 VTT = (
     "WEBVTT\n\n"
     "00:00:01.000 --> 00:00:04.000\n<v Interviewer>Who are you?\n\n"
-    f"00:00:05.500 --> 00:00:09.250\n<v Respondent>my name is {NAME}, write to {EMAIL}.\n"
+    f"00:00:05.500 --> 00:00:09.250\n<v Respondent>my name is {NAME}, write to {EMAIL}.\n\n"
+    # The name as a speaker label too: found once after "my name is", hidden everywhere.
+    f"00:00:10.000 --> 00:00:12.000\n<v {NAME}>that is all.\n"
 ).encode()
 
 
