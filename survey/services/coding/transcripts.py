@@ -33,6 +33,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coding.errors import CodingError
+from coding.redaction import propose_redactions
 from coding.transcripts import read_transcript
 from survey.extensions import write_transaction
 from survey.models import CodingCase, CodingDocument, Response, Study, TranscriptTurn, User
@@ -120,8 +121,21 @@ def too_large(size: int, limit: int, what: str = "file") -> Refused:
 
 
 def transcript_name(typed: str, on: dt.date) -> str:
-    """Return the name to store: the one typed, or "Interview <date>" (never a person's name)."""
-    return _clean_line(typed, MAX_NAME, "name", "TRANSCRIPT_NAME") or f"Interview {on.isoformat()}"
+    """Return the name to store: the one typed, or "Interview <date>" (never a person's name).
+
+    Coders see the name as it is (it is not redacted), so a name in which the
+    redaction pass finds anything identifying is refused.
+    """
+    name = _clean_line(typed, MAX_NAME, "name", "TRANSCRIPT_NAME")
+    found = propose_redactions(name) if name else []
+    if found:
+        kinds = sorted({span.kind.replace("_", " ") for span in found})
+        raise Refused(
+            f"The transcript's name looks like it holds identifying details ({', '.join(kinds)}): "
+            "give it a name that identifies no one, such as “Interview 3” or leave it empty.",
+            "TRANSCRIPT_NAME",
+        )
+    return name or f"Interview {on.isoformat()}"
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,23 @@ def test_pasted_text_becomes_a_transcript_of_a_new_anonymous_case(app, lead):
 
 
 def test_the_name_typed_is_kept(app, lead):
-    add_transcript(lead.client, "t.txt", TXT, name="Interview 3, Leeds")
+    add_transcript(lead.client, "t.txt", TXT, name="Interview 3, second visit")
 
-    assert stored(app)[0].name == "Interview 3, Leeds"
+    assert stored(app)[0].name == "Interview 3, second visit"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Interview with Mrs Nguyen", "name"), ("Call 07700 900123", "phone"), ("Leeds, 3", "place")],
+)
+def test_a_name_with_identifying_details_is_refused_and_nothing_stored(app, lead, name, kind):
+    response = add_transcript(lead.client, "t.txt", TXT, name=name)
+
+    assert response.status_code == 400
+    assert "identifying details" in response.get_data(as_text=True) and kind in response.get_data(
+        as_text=True
+    )
+    assert stored(app) == []
 
 
 def test_the_text_is_nfc_with_newlines(app, lead):
