@@ -127,9 +127,9 @@ def test_the_list_can_show_only_documents_not_reviewed_yet(app):
 
 
 def test_the_list_is_paginated(app, monkeypatch):
-    from survey.services.coding import redaction_review
+    from survey.services.coding import redaction_pages
 
-    monkeypatch.setattr(redaction_review, "PAGE_SIZE", 2)
+    monkeypatch.setattr(redaction_pages, "PAGE_SIZE", 2)
     study_id, docs = setup(app)
     steward = coder(app, study_id, role="data_steward")
 
