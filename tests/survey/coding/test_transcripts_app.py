@@ -387,3 +387,13 @@ def test_turn_starts_cut_the_text_without_changing_it():
         ("Hello there.\n", "[0:01] "),
         ("Yes, we did.", "[0:05] "),
     ]
+
+
+def test_the_document_view_of_a_transcript_speaks_of_a_transcript(app, lead):
+    add_transcript(lead.client, "t.txt", TXT)
+    [transcript] = stored(app)
+
+    page = lead.client.get(f"{BASE}/documents/{transcript.guid}").get_data(as_text=True)
+
+    assert "Code this transcript" in page and "Memos on this transcript" in page
+    assert "this answer" not in page
