@@ -22,8 +22,9 @@ from survey.models import CodingDocument
 from tests.survey.coding.helpers import BASE, add_code, code_span, coder, coding_study, sync
 from tests.survey.coding.transcript_files import add_transcript
 
-EMAIL, PHONE, NAME = "sentinel.7f3a@example.org", "07700 900457", "Zebulon Quartermaine"
-SENTINELS = (EMAIL, "sentinel.7f3a", "7f3a", PHONE, "900457", "Zebulon", "Quartermaine")
+# Letters no GUID can hold (q, x, z, w are not hex), so random ids in an export never match.
+EMAIL, PHONE, NAME = "sentinel.qzxw@example.org", "07700 900457", "Zebulon Quartermaine"
+SENTINELS = (EMAIL, "sentinel.qzxw", "qzxw", PHONE, "07700900457", "Zebulon", "Quartermaine")
 STORIES = (
     f"My name is {NAME} and the police did not believe me.",
     f"Write to {EMAIL} if the officer calls again.",
