@@ -179,4 +179,4 @@ def test_a_data_stewards_raw_project_export_holds_the_sentinels(app, planted):
     raw = steward.client.get(f"{BASE}/export/project?text=raw")
     assert redacted.status_code == raw.status_code == 200
     assert _leaks(_readable("qdpx", redacted.data)) == []
-    assert set(_leaks(_readable("qdpx", raw.data))) == set(SENTINELS)
+    assert {EMAIL, PHONE, "Zebulon", "Quartermaine"} <= set(_leaks(_readable("qdpx", raw.data)))
