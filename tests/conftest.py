@@ -14,11 +14,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 
 from survey import create_app
 from survey.extensions import db
 from survey.services import accounts
 from tests.factories import signed_in
+
+# Property tests: no per-example deadline (a loaded CI machine is slow, not wrong);
+# in CI the examples are derandomized, so a run is repeatable and never flaky.
+settings.register_profile("heard", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("heard-ci", parent=settings.get_profile("heard"), derandomize=True)
+settings.load_profile("heard-ci" if os.environ.get("HEARD_REQUIRE_SERVICES") == "1" else "heard")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
