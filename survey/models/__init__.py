@@ -1,5 +1,6 @@
 """ORM models, split by area. Importing this package registers every table."""
 
+from survey.models.analysis import AnalysisJob, AnalysisResult, CodeSuggestion, DocumentTopics
 from survey.models.coding import (
     Code,
     Coder,
@@ -18,6 +19,10 @@ from survey.models.staff import AuditEvent, Membership, SiteSetting, User
 from survey.models.studies import InstrumentVersion, Study, StudyVersion
 
 __all__ = [
+    "AnalysisJob",
+    "AnalysisResult",
+    "CodeSuggestion",
+    "DocumentTopics",
     "Answer",
     "AttemptWindow",
     "AuditEvent",

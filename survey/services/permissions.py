@@ -21,6 +21,7 @@ CODE = "code"  # read a study's documents, code them, edit its codebook, write m
 REDACT = "redact"  # read raw free text, review redactions, export unredacted
 INTERVIEW = "interview"  # administer the study's instrument or guide to a respondent
 LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
+ANALYSE = "analyse"  # descriptives, topic models, keyword search and code suggestions (redacted text)
 
 ROLE_ACTIONS = {
     "admin": {
@@ -33,9 +34,10 @@ ROLE_ACTIONS = {
         LEAD_CODING,
         INTERVIEW,
         REDACT,
+        ANALYSE,
     },
-    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING, INTERVIEW},
-    "analyst": {VIEW, CODE},
+    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING, INTERVIEW, ANALYSE},
+    "analyst": {VIEW, CODE, ANALYSE},
     "data_steward": {VIEW, REDACT},
     "interviewer": {VIEW, INTERVIEW},
 }
