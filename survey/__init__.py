@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from survey.cli import register_cli
+    from survey.web.analysis import bp as analysis_bp
     from survey.web.auth import bp as auth_bp
     from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
@@ -71,5 +72,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(studio_bp)
     app.register_blueprint(coding_bp)
     app.register_blueprint(interview_bp)
+    app.register_blueprint(analysis_bp)
     register_error_pages(app)
     register_cli(app)
