@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from coding.redaction import Rendition
 from survey.models import CodingCase, CodingDocument, Response, Study, TranscriptTurn
 from survey.services.coding.documents import FREE_TEXT_TYPES, Question, questions
-from survey.services.coding.redaction import renditions
 from survey.services.coding.redacted import shown
+from survey.services.coding.redaction import renditions
 from survey.services.studies import instrument_of
 
 __all__ = ["CorpusDocument", "closed_items", "study_corpus", "text_questions"]
