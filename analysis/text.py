@@ -43,6 +43,12 @@ __all__ = [
 
 #: A token must hold at least one letter or digit (drops punctuation and emoji).
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+#: Emoji and pictographs (with joiners, variation selectors, skin tones and tags):
+#: replaced by spaces before tokenising, so "pay😀" counts as "pay".
+_EMOJI = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+    "\u200d\ufe0e\ufe0f\u20e3\U0001f000-\U0001faff\U000e0000-\U000e007f]"
+)
 _DIGITS = re.compile(r"^[\d.,:/%-]+$")
 _ELISION = re.compile(r"^(?:n't|'s|'re|'ve|'ll|'d|'m)$")
 _treebank = NLTKWordTokenizer()
@@ -58,7 +64,14 @@ _SNOWBALL = {
 
 
 class TextError(ValueError):
-    """An unknown language or an impossible setting, with a message a person can act on."""
+    """An unknown language or an impossible setting, with a message a person can act on.
+
+    ``code`` is stable (such as ``"text.unknown_language"``) for pages and logs.
+    """
+
+    def __init__(self, message: str, code: str = "text.invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def language_name(language: str) -> str:
@@ -67,7 +80,9 @@ def language_name(language: str) -> str:
     Parameters
     ----------
     language : str
-        ``"en"``, ``"en-GB"``, ``"english"`` or ``"English"``.
+        ``"en"``, ``"en-GB"``, ``"english"`` or ``"English"``. Any ISO 639
+        code known to CLDR works (``"sq"`` is ``"albanian"``), even for
+        languages without stop words or a stemmer.
 
     Returns
     -------
@@ -82,11 +97,30 @@ def language_name(language: str) -> str:
     text = str(language).strip().lower().replace("_", "-")
     if text in LANGUAGE_MAPPING.values() or text in _SNOWBALL.values():
         return text
+    if text in _other_languages().values():  # a language without stop words or stemmer
+        return text
     code = text.split("-")[0]
-    name = LANGUAGE_MAPPING.get(code) or _SNOWBALL.get(code)
+    name = LANGUAGE_MAPPING.get(code) or _SNOWBALL.get(code) or _other_languages().get(code)
     if name is None:
-        raise TextError(f"Unknown language {language!r}: give an ISO 639-1 code such as 'en'.")
+        raise TextError(
+            f"Unknown language {language!r}: give an ISO 639-1 code such as 'en'.",
+            "text.unknown_language",
+        )
     return name
+
+
+@lru_cache(maxsize=1)
+def _other_languages() -> dict[str, str]:
+    """Return English names of ISO 639 codes from CLDR (via Babel), for languages like "sq"."""
+    from babel import Locale
+
+    names = Locale("en").languages
+    special = {"und", "mul", "mis", "zxx"}  # undetermined, multiple, uncoded, no language
+    return {
+        code: name.lower()
+        for code, name in names.items()
+        if re.fullmatch(r"[a-z]{2,3}", code) and code not in special
+    }
 
 
 def stop_word_languages() -> list[str]:
@@ -136,7 +170,8 @@ def tokenize(text: str, *, language: str = "en") -> list[str]:
 
     English uses NLTK's improved Treebank tokeniser (which splits "couldn't"
     into "could" and "n't"); other languages use the Toktok tokeniser, which
-    handles any script. Tokens without a letter or digit are dropped.
+    handles any script. Emoji are dropped, even when glued to a word, and
+    so are tokens without a letter or digit.
 
     Parameters
     ----------
@@ -156,8 +191,8 @@ def tokenize(text: str, *, language: str = "en") -> list[str]:
     ['We', 'could', "n't", 'leave']
     """
     if not isinstance(text, str):
-        raise TextError(f"Expected text, got {type(text).__name__}.")
-    text = unicodedata.normalize("NFC", text)
+        raise TextError(f"Expected text, got {type(text).__name__}.", "text.not_text")
+    text = _EMOJI.sub(" ", unicodedata.normalize("NFC", text))
     splitter = _treebank if language_name(language) == "english" else _toktok
     return [t for t in splitter.tokenize(text) if _WORDLIKE.search(t)]
 
@@ -171,7 +206,7 @@ def ngrams(tokens: Sequence[str], n: int, *, joiner: str = " ") -> list[str]:
     ['no way', 'way out']
     """
     if n < 1:
-        raise TextError("n-grams need n of at least 1.")
+        raise TextError("n-grams need n of at least 1.", "text.bad_ngram")
     return [joiner.join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
@@ -214,12 +249,19 @@ class Analyzer:
         language_name(self.language)  # fail early on an unknown language
         low, high = self.ngram_range
         if not 1 <= low <= high:
-            raise TextError(f"ngram_range must be (low, high) with 1 <= low <= high, not {self.ngram_range}.")
+            raise TextError(
+                f"ngram_range must be (low, high) with 1 <= low <= high, not {self.ngram_range}.",
+                "text.bad_ngram",
+            )
 
     def __call__(self, text: str) -> list[str]:
         """Return the terms of one text."""
         name = language_name(self.language)
-        drop = stop_words(name) | {w.lower() for w in self.extra_stop_words} if self.remove_stop_words else set()
+        drop = (
+            stop_words(name) | {w.lower() for w in self.extra_stop_words}
+            if self.remove_stop_words
+            else set()
+        )
         stem = _stemmer(name).stem if self.stem and name in stem_languages() else None
         words = []
         for token in tokenize(text, language=name):
@@ -268,7 +310,7 @@ def document_term_matrix(
 
     texts = list(texts)
     if not texts:
-        raise TextError("There is no text to analyse.")
+        raise TextError("There is no text to analyse.", "text.empty_corpus")
     vectorizer = CountVectorizer(
         analyzer=analyzer or Analyzer(), min_df=min_df, max_df=max_df, max_features=max_features
     )
@@ -277,6 +319,7 @@ def document_term_matrix(
     except ValueError as error:  # sklearn: empty vocabulary, or max_df < min_df
         raise TextError(
             "No words are left to count: the texts are empty or hold only stop words, "
-            f"or the frequency bounds exclude every word ({error})."
+            f"or the frequency bounds exclude every word ({error}).",
+            "text.no_terms",
         ) from None
     return matrix.tocsr(), vectorizer.get_feature_names_out()
