@@ -194,7 +194,13 @@ def tokenize(text: str, *, language: str = "en") -> list[str]:
         raise TextError(f"Expected text, got {type(text).__name__}.", "text.not_text")
     text = _EMOJI.sub(" ", unicodedata.normalize("NFC", text))
     splitter = _treebank if language_name(language) == "english" else _toktok
-    return [t for t in splitter.tokenize(text) if _WORDLIKE.search(t)]
+    # Both tokenisers expect one sentence: a full stop inside a text stays on its
+    # word ("wages."). Take it off unless the token is an abbreviation ("U.S.").
+    return [
+        token[:-1] if token.endswith(".") and "." not in token[:-1] and len(token) > 1 else token
+        for token in splitter.tokenize(text)
+        if _WORDLIKE.search(token)
+    ]
 
 
 def ngrams(tokens: Sequence[str], n: int, *, joiner: str = " ") -> list[str]:

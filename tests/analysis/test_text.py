@@ -76,6 +76,15 @@ def test_emoji_are_dropped_even_when_glued_to_a_word(sample: str, language: str)
     assert tokenize(sample, language=language) == ["pay", "food"]
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_full_stop_inside_a_text_comes_off_its_word_but_abbreviations_keep_theirs(
+    language: str,
+) -> None:
+    tokens = tokenize("They kept our wages. Then the U.S. visa expired.", language=language)
+    assert "wages" in tokens and "wages." not in tokens
+    assert "U.S." in tokens
+
+
 def test_text_is_normalised_to_nfc_before_tokenising() -> None:
     assert tokenize("cafe\u0301") == ["caf\u00e9"]
 
