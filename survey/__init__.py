@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from survey.web.headers import init_headers
     from survey.web.respondent_view import init_translations
     from survey.web.sessions import ServerSessionInterface
+    from survey.worker import init_jobs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
@@ -53,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     app.session_interface = ServerSessionInterface()
     init_headers(app)
     init_auth(app)
+    init_jobs(app)
     # Werkzeug's request log names the client's address: never let it through.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 

@@ -62,6 +62,15 @@ def settings_from(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         # Staff sessions end after this many minutes without a request.
         "HEARD_STAFF_IDLE_MINUTES": int(environ.get("HEARD_STAFF_IDLE_MINUTES", "30")),
         "HEARD_UPLOAD_MAX_BYTES": int(environ.get("HEARD_UPLOAD_MAX_BYTES", str(1024 * 1024))),
+        # Analysis jobs: RQ on Redis when a URL is set, else a thread in the web process.
+        # HEARD_JOBS: "auto" (that rule; tests run inline), "inline", "thread" or "redis".
+        "HEARD_REDIS_URL": environ.get("HEARD_REDIS_URL", ""),
+        "HEARD_JOBS": environ.get("HEARD_JOBS", "auto"),
+        "HEARD_JOB_QUEUE": environ.get("HEARD_JOB_QUEUE", "heard-analysis"),
+        "HEARD_JOB_TIMEOUT_SECONDS": int(environ.get("HEARD_JOB_TIMEOUT_SECONDS", "1800")),
+        # A running job whose heartbeat is older than this has lost its worker.
+        "HEARD_JOB_STALE_SECONDS": int(environ.get("HEARD_JOB_STALE_SECONDS", "300")),
+        "HEARD_JOB_HEARTBEAT_SECONDS": float(environ.get("HEARD_JOB_HEARTBEAT_SECONDS", "20")),
         "SESSION_COOKIE_NAME": "__Host-heard" if production else "heard",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Strict",

@@ -13,6 +13,8 @@ from flask_migrate import upgrade
 from coding.errors import CodingError
 from instruments import InstrumentInvalid, library_names, load_instrument, load_library
 from instruments.lint import format_findings, lint_instrument
+from survey.cli.analyse import analyse_group
+from survey.cli.worker import worker_command
 from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
 from survey.services import accounts, exports, responses, staff_admin, web_sessions
@@ -86,6 +88,14 @@ def _coding_demo() -> None:
         )
     else:
         click.echo("Synthetic coding demo already there.")
+    _demo_topics(made.study)
+
+
+def _demo_topics(study) -> None:
+    """Fit one topic model on the coding demo (once), so the topic explorer has a result."""
+    from survey.services.analysis import demo_topics
+
+    click.echo(demo_topics.ensure_topics(db.session, study))
 
 
 @click.group("study")
@@ -345,6 +355,8 @@ COMMANDS = (
     user_group,
     instrument_group,
     coding_group,
+    worker_command,
+    analyse_group,
 )
 
 

@@ -1,0 +1,208 @@
+"""Analysis jobs as the pages see them: start one, find it, read its result.
+
+`start` checks the parameters, stores the job (`queued`), commits and hands
+its id to the application's dispatcher (RQ on Redis when ``HEARD_REDIS_URL``
+is set and `heard worker` runs; a background thread of the web process
+otherwise; at once in tests and `heard demo`). `running.run` does the work.
+
+A worker can die mid-job (a deploy, the OOM killer, a power cut). RQ retries
+a job whose work horse was killed (twice); beyond that, a job still `running`
+whose heartbeat is older than ``HEARD_JOB_STALE_SECONDS`` is noticed when a
+page looks at it (`job_for`, `latest`): with fewer than three attempts it is
+**re-queued** ("restarting"); after three it is marked **failed** ("the
+worker stopped; start it again"). Either way a result is stored at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from survey.extensions import write_transaction
+from survey.models import AnalysisJob, Study, User
+from survey.models.staff import now
+from survey.services.analysis import queue
+from survey.services.analysis.job_params import JobError, JobParamsInvalid, validate
+from survey.services.analysis.running import GAVE_UP, result_row, run, stale_before
+
+__all__ = [
+    "JobError",
+    "JobNotFinished",
+    "JobNotFound",
+    "JobParamsInvalid",
+    "JobQueueUnavailable",
+    "error_of",
+    "job_for",
+    "latest",
+    "result_of",
+    "run",
+    "start",
+]
+
+QUEUE_DOWN = (
+    "The job queue cannot be reached, so the analysis did not start; tell an administrator."
+)
+RESTARTING = "restarting: the worker stopped"
+
+
+class JobNotFound(JobError):
+    """No job with that id belongs to the study."""
+
+    def __init__(self) -> None:
+        super().__init__("jobs.not_found", "There is no such analysis in this study.")
+
+
+class JobNotFinished(JobError):
+    """The job has no result (yet, or because it failed)."""
+
+    def __init__(self) -> None:
+        super().__init__("jobs.not_finished", "This analysis has not finished.")
+
+
+class JobQueueUnavailable(JobError):
+    """Redis did not take the job."""
+
+    def __init__(self) -> None:
+        super().__init__("jobs.queue_unavailable", QUEUE_DOWN)
+
+
+def start(
+    session: Session,
+    study: Study,
+    user: User | None,
+    kind: str,
+    params: dict[str, Any],
+    *,
+    wait: bool = False,
+) -> AnalysisJob:
+    """Check `params`, store a queued `kind` job on `study` and dispatch it; return the job.
+
+    With `wait`, run it here and now, whatever the dispatcher (`heard demo`).
+    """
+    checked = validate(session, study, kind, params)
+    runtime = queue.runtime_for(session)
+    with write_transaction(session):
+        job = AnalysisJob(
+            study_id=study.id,
+            kind=kind,
+            params_json=json.dumps(checked, sort_keys=True),
+            requested_by=user.id if user is not None else None,
+            status="queued",
+            stage="waiting for a worker",
+        )
+        session.add(job)
+    if wait:
+        run(session, job.id, runtime.settings)
+    else:
+        _dispatch(session, job, runtime)
+    if wait or runtime.mode == "inline":
+        session.refresh(job)
+    return job
+
+
+def _dispatch(session: Session, job: AnalysisJob, runtime: queue.Runtime) -> None:
+    """Hand the job's id to the dispatcher; a queue that is down fails the job, clearly."""
+    try:
+        runtime.dispatch(job.id)
+    except Exception as error:
+        if runtime.mode != "redis":
+            raise
+        import redis
+
+        if not isinstance(error, redis.RedisError):
+            raise
+        with write_transaction(session):
+            job.status, job.finished_at = "failed", now()
+            job.error = f"jobs.queue_unavailable: {QUEUE_DOWN}"[:300]
+        raise JobQueueUnavailable() from None
+
+
+def job_for(session: Session, study: Study, public_id: str) -> AnalysisJob:
+    """Return the study's job with `public_id` (a lost worker's job restarted or failed)."""
+    job = session.scalar(
+        select(AnalysisJob).where(
+            AnalysisJob.public_id == str(public_id), AnalysisJob.study_id == study.id
+        )
+    )
+    if job is None:
+        raise JobNotFound()
+    return _checked(session, job)
+
+
+def latest(
+    session: Session, study: Study, kind: str, *, item_id: str | None = None, done: bool = False
+) -> AnalysisJob | None:
+    """Return the study's newest `kind` job (on `item_id` if given; only finished if `done`)."""
+    query = select(AnalysisJob).where(AnalysisJob.study_id == study.id, AnalysisJob.kind == kind)
+    if done:
+        query = query.where(AnalysisJob.status == "done")
+    jobs = session.scalars(query.order_by(AnalysisJob.id.desc()).limit(200)).all()
+    for job in jobs:
+        if item_id is None or json.loads(job.params_json).get("item_id") == item_id:
+            return _checked(session, job)
+    return None
+
+
+def _checked(session: Session, job: AnalysisJob) -> AnalysisJob:
+    """Restart or fail `job` if it is running with a stale heartbeat; return it, fresh."""
+    if job.status != "running" or job.heartbeat_at is None:
+        return job
+    runtime = queue.runtime_for(session)
+    cutoff = stale_before(runtime.settings)
+    if _naive_utc(job.heartbeat_at) >= cutoff:
+        return job
+    retry = job.attempts < runtime.settings.max_attempts
+    values: dict[str, Any] = (
+        {"status": "queued", "stage": RESTARTING, "progress": 0}
+        if retry
+        else {
+            "status": "failed",
+            "finished_at": now(),
+            "error": f"jobs.worker_lost: {GAVE_UP.format(n=job.attempts)}",
+        }
+    )
+    with write_transaction(session):
+        changed = session.execute(
+            update(AnalysisJob)
+            .where(
+                AnalysisJob.id == job.id,
+                AnalysisJob.status == "running",
+                AnalysisJob.attempts == job.attempts,
+                AnalysisJob.heartbeat_at < cutoff,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    if changed.rowcount == 1 and retry:  # only the page that changed it dispatches
+        _dispatch(session, job, runtime)
+    session.refresh(job)
+    return job
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    """Return `moment` as naive UTC, the way `now()` writes it (PostgreSQL reads it back aware)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def error_of(job: AnalysisJob) -> tuple[str, str] | None:
+    """Return (code, message) of a failed job, or None."""
+    if job.status != "failed" or not job.error:
+        return None
+    code, _, message = job.error.partition(": ")
+    return (code, message) if message else ("jobs.unexpected", code)
+
+
+def result_of(session: Session, job: AnalysisJob) -> dict[str, Any]:
+    """Return the stored result of a finished job, with "versions" of the libraries used."""
+    row = result_row(session, job.id) if job.status == "done" else None
+    if row is None:
+        raise JobNotFinished()
+    result = json.loads(row.result_json)
+    result["versions"] = json.loads(row.versions_json)
+    return result
