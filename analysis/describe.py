@@ -117,6 +117,7 @@ def crosstab(
     row_labels: Mapping[Any, str] | None = None,
     column_labels: Mapping[Any, str] | None = None,
     margins: bool = True,
+    published: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Count each pair of a row value and a column value, with small counts hidden.
 
@@ -131,6 +132,12 @@ def crosstab(
         nobody gave them; other values follow sorted, then non-answer codes.
     margins : bool, default True
         Add a ``Total`` row and column, suppressed together with the cells.
+    published : sequence of {"rows", "columns"}, default ()
+        Margins that are also published as :func:`frequencies` of the same
+        values with the same labels and `k` (the frequency table of the row or
+        column question). Those totals are then hidden exactly as there, and
+        the cells are protected knowing the totals shown there and the grand
+        total; otherwise comparing the two tables could give a cell away.
 
     Returns
     -------
@@ -142,6 +149,8 @@ def crosstab(
     ValueError
         If the lengths differ, a value is blank, two values share a label,
         or `k` is not a whole number of at least 1.
+    analysis.disclosure.ProtectionError
+        If, given the `published` totals, no set of cells protects a small count.
 
     Examples
     --------
@@ -169,7 +178,17 @@ def crosstab(
     counts.index = _relabel(counts.index, row_labels, "row")
     counts.columns = _relabel(counts.columns, column_labels, "column")
     counts.index.name = counts.columns.name = None
-    return suppress_with_margins(counts, k) if margins else suppress(counts, k)
+    if not published:
+        return suppress_with_margins(counts, k) if margins else suppress(counts, k)
+    unknown = set(published) - {"rows", "columns"}
+    if unknown:
+        raise ValueError(f"published names 'rows' or 'columns', not {sorted(unknown)}")
+    totals = {
+        f"{axis[:-1]}_totals": suppress(counts.sum(axis=1 if axis == "rows" else 0), k)
+        for axis in published
+    }
+    table = suppress_with_margins(counts, k, **totals)
+    return table if margins else table.iloc[:-1, :-1]
 
 
 def _validated(series: pd.Series, name: str) -> pd.Series:

@@ -40,9 +40,15 @@ import heapq
 import numpy as np
 import pandas as pd
 
-__all__ = ["suppress", "suppress_with_margins"]
+__all__ = ["ProtectionError", "suppress", "suppress_with_margins"]
 
 Table = pd.DataFrame | pd.Series
+
+
+class ProtectionError(ValueError):
+    """No set of counts can hide a small count, given the totals already published."""
+
+    code = "disclosure.unprotectable"
 
 
 def suppress(table: Table, k: int) -> Table:
@@ -85,7 +91,14 @@ def suppress(table: Table, k: int) -> Table:
     return _counts_like(table, values).mask(inner)
 
 
-def suppress_with_margins(table: Table, k: int, *, total_label: str = "Total") -> Table:
+def suppress_with_margins(
+    table: Table,
+    k: int,
+    *,
+    total_label: str = "Total",
+    row_totals: pd.Series | None = None,
+    column_totals: pd.Series | None = None,
+) -> Table:
     """Add totals to `table` and hide small counts, cells and totals alike.
 
     Parameters
@@ -96,19 +109,29 @@ def suppress_with_margins(table: Table, k: int, *, total_label: str = "Total") -
         The threshold, at least 1.
     total_label : str, default "Total"
         Label of the total row and column (or entry, for a Series).
+    row_totals, column_totals : pandas.Series, optional
+        Totals of a crosstab's rows (columns) as they are already published
+        elsewhere, such as the frequency table of the same answers from
+        :func:`suppress`, hidden ones as ``pd.NA``, in the table's order. The
+        totals of the result are hidden exactly where these are, and the
+        cells are protected knowing the others, and the grand total, too.
+        Without them, the totals are chosen freely, and publishing other
+        tables of the same counts can give hidden cells away.
 
     Returns
     -------
     pandas.DataFrame or pandas.Series
         The table with a total column and row (a total entry for a Series),
-        dtype ``Int64``, hidden counts as ``pd.NA``. Its cells equal
-        ``suppress(table, k)``.
+        dtype ``Int64``, hidden counts as ``pd.NA``. Without published totals,
+        its cells equal ``suppress(table, k)``.
 
     Raises
     ------
     TypeError, ValueError
         As :func:`suppress`; ValueError also when `total_label` is already a
-        row or column label.
+        row or column label, or a published total is not the table's.
+    ProtectionError
+        If no set of cells can protect a hidden count, given the published totals.
 
     Examples
     --------
@@ -127,7 +150,8 @@ def suppress_with_margins(table: Table, k: int, *, total_label: str = "Total") -
     labels = [table.index] if isinstance(table, pd.Series) else [table.index, table.columns]
     if any(total_label in axis for axis in labels):
         raise ValueError(f"the total label {total_label!r} is already a label of the table")
-    values, hidden = _protect(table, k)
+    locked = _published(table, row_totals, column_totals)
+    values, hidden = _protect(table, k, locked)
     if values.ndim == 1:
         out = pd.Series(values, index=[*table.index, total_label], name=table.name)
     else:
@@ -136,16 +160,51 @@ def suppress_with_margins(table: Table, k: int, *, total_label: str = "Total") -
     return out.astype("Int64").mask(hidden)
 
 
-def _protect(table: Table, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the table with margins and the mask of counts to hide."""
+def _protect(
+    table: Table, k: int, published: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the table with margins and the mask of counts to hide.
+
+    `published` is (known, shown): totals whose hiding is already decided
+    elsewhere, and which of them are shown there.
+    """
     counts = _validated_counts(table, k)
     values = _with_margins(counts)
     hidden = (values > 0) & (values < k)
     if values.ndim == 1:
         _protect_line(values, hidden)
-    else:
-        _protect_grid(values, hidden)
+        return values, hidden
+    locked = np.zeros(values.shape, dtype=bool)
+    if published is not None:
+        known, shown = published
+        locked = known & shown & ~hidden  # a small total stays hidden whatever was published
+        hidden |= known & ~shown
+    _protect_grid(values, hidden, locked)
     return values, hidden
+
+
+def _published(
+    table: Table, row_totals: pd.Series | None, column_totals: pd.Series | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return (known, shown) masks over the table with margins, or None if nothing is published."""
+    if row_totals is None and column_totals is None:
+        return None
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError("published totals need a crosstab (a DataFrame)")
+    shape = (table.shape[0] + 1, table.shape[1] + 1)
+    known, shown = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    known[-1, -1] = shown[-1, -1] = True  # the grand total is assumed known
+    for axis, published in ((1, row_totals), (0, column_totals)):
+        if published is None:
+            continue
+        truth = table.sum(axis=axis).to_numpy()
+        published = pd.Series(published).astype("Int64")
+        seen = published.notna().to_numpy()
+        if len(published) != len(truth) or (published.to_numpy()[seen] != truth[seen]).any():
+            raise ValueError("a published total is not the total of the table")
+        line = (slice(None, -1), -1) if axis == 1 else (-1, slice(None, -1))
+        known[line], shown[line] = True, seen
+    return known, shown
 
 
 def _validated_counts(table: Table, k: int) -> np.ndarray:
@@ -191,16 +250,23 @@ def _protect_line(values: np.ndarray, hidden: np.ndarray) -> None:
     hidden[candidates[np.argmin(cost[candidates])]] = True
 
 
-def _protect_grid(values: np.ndarray, hidden: np.ndarray) -> None:
-    """Hide cheapest paths until every hidden count lies on a cycle of hidden counts."""
+def _protect_grid(values: np.ndarray, hidden: np.ndarray, locked: np.ndarray) -> None:
+    """Hide cheapest paths until every hidden count lies on a cycle of hidden counts.
+
+    A `locked` count is published already: no path may go through it.
+    """
     is_margin = np.zeros(values.shape, dtype=bool)
     is_margin[-1, :] = is_margin[:, -1] = True
     cost = values + is_margin * (values[-1, -1] + 1)
+    usable = values * ~locked  # a locked count is as useless as a zero: it cannot be hidden
     primary = sorted(zip(*np.nonzero(hidden), strict=True), key=lambda pos: values[pos])
     for row, col in primary:
-        path = _cheapest_path(values, hidden, cost, int(row), int(col))
-        if path is None:  # pragma: no cover - every positive count lies on a cycle
-            raise RuntimeError("no set of counts protects a hidden count")
+        path = _cheapest_path(usable, hidden, cost, int(row), int(col))
+        if path is None:  # only when published totals leave no way round
+            raise ProtectionError(
+                "No set of counts can hide a small count here without the totals "
+                "published elsewhere giving it away."
+            )
         for position in path:
             hidden[position] = True
 

@@ -6,11 +6,13 @@ import doctest
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from analysis import describe
 from analysis.describe import NON_ANSWERS, crosstab, frequencies
+from analysis.disclosure import ProtectionError
 
 ANSWERS = ["paid"] * 12 + ["unpaid"] * 3 + ["debt"] * 20 + ["skipped"] * 6 + ["dont_know"] * 2
 CODES = st.sampled_from(["paid", "unpaid", "debt", "other", *NON_ANSWERS])
@@ -138,3 +140,98 @@ def test_random_crosstabs_agree_with_pandas_and_hide_small_counts(pairs) -> None
     table = crosstab(rows, columns, k=4, margins=False)
     truth = pd.crosstab(pd.Series(rows), pd.Series(columns)).stack()
     assert_published_counts_match(table.stack(), truth, k=4)
+
+
+def _bounds(truth, row_totals, column_totals, cells, i, j) -> tuple[float, float]:
+    """Return the least and most cell (i, j) can be, given what is published and the grand total.
+
+    Solved with scipy's linear programming over non-negative counts: if the two
+    meet, someone who reads the tables can work the hidden cell out.
+    """
+    n_rows, n_columns = truth.shape
+    equations, sums = [], []
+    for r, total in enumerate(row_totals):
+        if total is not None:
+            equations.append([float(a == r) for a in range(n_rows) for _ in range(n_columns)])
+            sums.append(total)
+    for c, total in enumerate(column_totals):
+        if total is not None:
+            equations.append([float(b == c) for _ in range(n_rows) for b in range(n_columns)])
+            sums.append(total)
+    equations.append([1.0] * truth.size)
+    sums.append(int(truth.sum()))
+    for r, line in enumerate(cells):
+        for c, value in enumerate(line):
+            if value is not None:
+                equations.append([float((a, b) == (r, c)) for a in range(n_rows)
+                                  for b in range(n_columns)])  # fmt: skip
+                sums.append(value)
+    target = [float((a, b) == (i, j)) for a in range(n_rows) for b in range(n_columns)]
+    low = linprog(target, A_eq=equations, b_eq=sums, bounds=(0, None))
+    high = linprog([-t for t in target], A_eq=equations, b_eq=sums, bounds=(0, None))
+    return low.fun, -high.fun
+
+
+def _published(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    counts=st.lists(
+        st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 6, 8, 12, 20]), min_size=3, max_size=3),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_a_crosstab_beside_both_frequency_tables_gives_no_hidden_cell_away(counts) -> None:
+    k = 5
+    rows = [f"r{i}" for i, line in enumerate(counts) for j, n in enumerate(line) for _ in range(n)]
+    columns = [f"c{j}" for line in counts for j, n in enumerate(line) for _ in range(n)]
+    assume(len(rows) >= k)
+    row_freq = frequencies(rows, k=k).set_index("value")["count"]
+    column_freq = frequencies(columns, k=k).set_index("value")["count"]
+    try:
+        table = crosstab(rows, columns, k=k, published=("rows", "columns"))
+    except ProtectionError:
+        return  # refusing to publish is always safe
+    inner = table.iloc[:-1, :-1]
+    truth = pd.crosstab(pd.Series(rows), pd.Series(columns)).reindex(
+        index=inner.index, columns=inner.columns, fill_value=0
+    )
+    row_totals = _published(row_freq.reindex(inner.index))
+    column_totals = _published(column_freq.reindex(inner.columns))
+    assert _published(table.iloc[:-1, -1]) == row_totals  # the same totals as the frequencies
+    assert _published(table.iloc[-1, :-1]) == column_totals
+    cells = [_published(line) for _, line in inner.iterrows()]
+    for i, line in enumerate(cells):
+        for j, value in enumerate(line):
+            if value is None:
+                low, high = _bounds(truth.to_numpy(), row_totals, column_totals, cells, i, j)
+                assert high - low > 0.5, (i, j, table)
+
+
+def test_a_crosstab_whose_small_cell_the_frequencies_would_give_away_is_refused() -> None:
+    # r0: 12 x c0; r1: 4 x c0 and 20 x c1. The frequency tables show 12 and 24, 16 and 20.
+    rows, columns = ["r0"] * 12 + ["r1"] * 24, ["c0"] * 12 + ["c0"] * 4 + ["c1"] * 20
+    assert frequencies(rows, k=5)["count"].tolist() == [12, 24]
+
+    free = crosstab(rows, columns, k=5)
+    # Without `published`, r0's total is hidden here but shown as a frequency: r0/c0 is then
+    # 12 - 0, and the column total gives r1/c0 = 16 - 12 = 4, a count under 5.
+    assert free.loc["r0", "c1"] == 0 and free.loc["r1", "c0"] is pd.NA
+    assert free.loc["Total", "c0"] - 12 == 4
+
+    with pytest.raises(ProtectionError):
+        crosstab(rows, columns, k=5, published=("rows", "columns"))
+
+
+def test_published_totals_are_hidden_in_the_crosstab_exactly_as_in_the_frequencies() -> None:
+    rows = ["a"] + ["b"] * 3 + ["c"] * 7
+    columns = ["y"] + ["y"] * 3 + ["x"] * 6 + ["y"]
+    shown = frequencies(rows, k=5)["count"]  # a and b hidden (1 and 3); c shown (7)
+    assert crosstab(rows, columns, k=5)["Total"].iloc[:-1].isna().all()  # c hidden too, freely
+
+    table = crosstab(rows, columns, k=5, published=("rows",))
+
+    assert _published(table["Total"].iloc[:-1]) == _published(shown) == [None, None, 7]

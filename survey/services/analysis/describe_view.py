@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from analysis import charts
 from analysis.describe import NON_ANSWERS, crosstab, frequencies
+from analysis.disclosure import ProtectionError
 from instruments.schema import Instrument, Item
 from survey.models import Answer, Response, Study
 from survey.services.analysis.corpus import closed_items
@@ -91,6 +92,7 @@ class Cross:
     column_labels: list[str]
     cells: list[list[int | None]]
     hidden: int
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,12 @@ def _cross(
     answers: list[dict[str, Stored]],
     k: int,
 ) -> Cross:
-    """Crosstab `question` (rows) by `by` (columns), with totals, through disclosure control."""
+    """Crosstab `question` (rows) by `by` (columns), with totals, through disclosure control.
+
+    Each question's own page publishes its frequencies: a total that equals
+    them (the row totals unless `by` is multiple choice, and the other way
+    round) is hidden exactly as there, and the cells are protected knowing it.
+    """
     pairs = [
         (row, column)
         for answer in answers
@@ -233,13 +240,20 @@ def _cross(
     ]
     row_values, column_values = [p[0] for p in pairs], [p[1] for p in pairs]
     row_item, column_item = instrument.item(question.item_id), instrument.item(by.item_id)
-    table = crosstab(
-        row_values,
-        column_values,
-        k=k,
-        row_labels=_labels(row_item, instrument, set(row_values)),
-        column_labels=_labels(column_item, instrument, set(column_values)),
-    )
+    published = [
+        axis for axis, other in (("rows", by), ("columns", question)) if not other.multiple
+    ]
+    try:
+        table = crosstab(
+            row_values,
+            column_values,
+            k=k,
+            row_labels=_labels(row_item, instrument, set(row_values)),
+            column_labels=_labels(column_item, instrument, set(column_values)),
+            published=published,
+        )
+    except ProtectionError:
+        return Cross(by, [], [], [], 0, withheld=True)
     cells = [[None if pd.isna(v) else int(v) for v in line] for line in table.to_numpy()]
     hidden = sum(value is None for line in cells for value in line)
     return Cross(by, [str(i) for i in table.index], [str(c) for c in table.columns], cells, hidden)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from sqlalchemy import select, update
@@ -123,6 +124,8 @@ def _dispatch(session: Session, job: AnalysisJob, runtime: queue.Runtime) -> Non
 
 def job_for(session: Session, study: Study, public_id: str) -> AnalysisJob:
     """Return the study's job with `public_id` (a lost worker's job restarted or failed)."""
+    if not _is_guid(public_id):  # PostgreSQL refuses some text (a NUL) outright: never ask it
+        raise JobNotFound()
     job = session.scalar(
         select(AnalysisJob).where(
             AnalysisJob.public_id == str(public_id), AnalysisJob.study_id == study.id
@@ -131,6 +134,14 @@ def job_for(session: Session, study: Study, public_id: str) -> AnalysisJob:
     if job is None:
         raise JobNotFound()
     return _checked(session, job)
+
+
+def _is_guid(value: object) -> bool:
+    """Say whether `value` is written as a GUID, the shape of every job's public id."""
+    try:
+        return str(uuid.UUID(str(value))) == str(value)
+    except ValueError:
+        return False
 
 
 def latest(

@@ -27,7 +27,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
-from survey.models import AnalysisJob, AnalysisResult, CodeSuggestion, DocumentTopics
+from survey.models import (
+    AnalysisJob,
+    AnalysisResult,
+    Code,
+    CodeSuggestion,
+    CodingDocument,
+    DocumentTopics,
+)
 from survey.models.staff import now
 from survey.services.analysis.job_params import JobError
 from survey.services.analysis.queue import JobSettings, engine_of
@@ -188,10 +195,40 @@ def _finish(session: Session, job: AnalysisJob, token: int, output: Output) -> N
                 versions_json=json.dumps(output.versions, sort_keys=True),
             )
         )
-        for row in output.rows:
+        for row in _still_there(session, output.rows):
             row.job_id = job.id
             session.add(row)
         session.flush()
+
+
+def _still_there(session: Session, rows: list[Any]) -> list[Any]:
+    """Return the rows whose document (and code) still exist, and keep them until the commit.
+
+    A response withdrawn (or a code deleted) while the job ran takes its
+    document away: its rows are left out rather than failing the whole job on
+    the foreign key. On PostgreSQL the rows kept are locked (FOR KEY SHARE), so
+    they cannot be deleted before this transaction commits; on SQLite the
+    write transaction already holds the database.
+    """
+    kept = {
+        "document_id": _existing(session, CodingDocument, {r.document_id for r in rows}),
+        "code_id": _existing(session, Code, {r.code_id for r in rows if hasattr(r, "code_id")}),
+    }
+    return [
+        row
+        for row in rows
+        if all(getattr(row, name) in ids for name, ids in kept.items() if hasattr(row, name))
+    ]
+
+
+def _existing(session: Session, model: type, ids: set[int]) -> set[int]:
+    """Return those of `ids` that are rows of `model`, locked against deletion."""
+    found: set[int] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        query = select(model.id).where(model.id.in_(wanted[start : start + 500]))
+        found.update(session.scalars(query.with_for_update(key_share=True)))
+    return found
 
 
 def _fail(session: Session, job_id: int, token: int, code: str, message: str) -> None:

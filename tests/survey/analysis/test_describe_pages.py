@@ -179,3 +179,48 @@ def test_a_study_with_no_responses_has_an_empty_table(app, analyst) -> None:
         "I called them": ["0", "–"],
         "They found me": ["0", "–"],
     }
+
+
+def _cells(tree) -> dict[str, list[str]]:
+    """Return {row header: [cell texts]} of the crosstab on the page."""
+    table = tree.xpath("//table[contains(@class,'crosstab')]")[0]
+    return {
+        tr.find("th").text_content().strip(): [td.text_content().strip() for td in tr.findall("td")]
+        for tr in table.find("tbody").findall("tr")
+    }
+
+
+@pytest.mark.parametrize(
+    ("people", "kept"),
+    [
+        # Called 12 (all not arrested), found 24 (4 not arrested, 20 arrested): the frequencies
+        # (12 and 24; 16 and 20) leave the 4 no way to hide: no crosstab at all.
+        ([("called", "no")] * 12 + [("found", "no")] * 4 + [("found", "yes")] * 20, False),
+        # Called 9 (2 arrested), found 6 (1 arrested): every count the page shows agrees.
+        ([("called", "no")] * 7 + [("called", "yes")] * 2 + [("found", "no")] * 5
+         + [("found", "yes")], True),
+    ],
+)  # fmt: skip
+def test_a_crosstab_shows_the_totals_the_frequency_pages_show_or_nothing(staff, app, people, kept):
+    found = add_study(app, tiny_instrument(), slug="cross", disclosure_threshold=K)
+    for contact, arrested in people:
+        respond(app, found, "A story.", contact_kind=contact, arrested=arrested)
+    client = staff("admin")
+    base = "/analysis/cross/describe"
+    frequencies = {
+        item: {label: cells[0] for label, cells in table_rows(page(client, f"{base}/{item}"),
+                                                             "frequencies").items()}
+        for item in ("contact_kind", "arrested")
+    }  # fmt: skip
+
+    tree = page(client, f"{base}/contact_kind?by=arrested")
+
+    if not kept:
+        assert not tree.xpath("//table[contains(@class,'crosstab')]")
+        assert "This crosstab cannot be shown" in tree.text_content()
+        return
+    cells = _cells(tree)
+    row_totals = {label: line[-1] for label, line in cells.items() if label != "Total"}
+    column_totals = dict(zip(["No", "Yes"], cells["Total"][:-1], strict=True))
+    assert row_totals == frequencies["contact_kind"]
+    assert column_totals == {label: frequencies["arrested"][label] for label in column_totals}

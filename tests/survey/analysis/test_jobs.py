@@ -20,6 +20,7 @@ from survey.extensions import db, write_transaction
 from survey.models import (
     AnalysisJob,
     AnalysisResult,
+    Code,
     CodeSuggestion,
     CodingDocument,
     DocumentTopics,
@@ -195,7 +196,8 @@ def test_an_unexpected_error_is_reported_by_class_without_its_message_or_the_tex
 def test_an_error_inside_the_final_write_leaves_no_result_and_no_rows(app, study_id, fake):
     def half_bad(session, job, params, progress):
         output = fake_topics(session, job, params, progress)
-        output.rows.append(DocumentTopics(document_id=10**9, weights_json="[]"))  # no such doc
+        first = output.rows[0].document_id  # a second row for one document breaks a unique key
+        output.rows.append(DocumentTopics(document_id=first, weights_json="[]"))
         return output
 
     fake["topics"] = half_bad
@@ -203,6 +205,29 @@ def test_an_error_inside_the_final_write_leaves_no_result_and_no_rows(app, study
     assert status == "failed"
     assert job_row(app, job_id).status == "failed"
     assert derived_rows(app, job_id) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("gone", ["document", "code"])
+def test_a_document_or_code_deleted_while_the_job_ran_is_left_out_and_the_rest_is_stored(
+    app, study_id, fake, gone
+):
+    code = add_code(app, study_id, "Wages")
+
+    def withdrawn_meanwhile(session, job, params, progress):
+        output = fake_topics(session, job, params, progress)
+        code_id = session.scalar(select(db.text("id FROM code WHERE public_id = :p")), {"p": code})
+        first = output.rows[0].document_id
+        output.rows += [CodeSuggestion(document_id=first, code_id=code_id, probability=0.9)]
+        with write_transaction(session):  # a withdrawal (or a code deleted) lands now
+            model, row_id = (CodingDocument, first) if gone == "document" else (Code, code_id)
+            session.execute(db.delete(model).where(model.id == row_id))
+        return output
+
+    fake["topics"] = withdrawn_meanwhile
+    job_id, _, status = start(app, study_id, "topics", TOPICS)
+
+    assert status == "done"
+    assert derived_rows(app, job_id) == ((1, 11, 0) if gone == "document" else (1, 12, 0))
 
 
 def _crash(app, job_id: int, *, attempts: int, minutes_ago: int) -> None:
