@@ -1,1 +1,1 @@
-"""Analysis use cases: corpora of redacted text, background jobs, topic explorer, descriptives, suggestions."""
+"""Analysis use cases: redacted corpora, background jobs, topic explorer, descriptives, suggestions."""

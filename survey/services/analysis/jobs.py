@@ -37,6 +37,7 @@ __all__ = [
     "JobParamsInvalid",
     "JobQueueUnavailable",
     "error_of",
+    "is_guid",
     "job_for",
     "latest",
     "result_of",
@@ -124,7 +125,7 @@ def _dispatch(session: Session, job: AnalysisJob, runtime: queue.Runtime) -> Non
 
 def job_for(session: Session, study: Study, public_id: str) -> AnalysisJob:
     """Return the study's job with `public_id` (a lost worker's job restarted or failed)."""
-    if not _is_guid(public_id):  # PostgreSQL refuses some text (a NUL) outright: never ask it
+    if not is_guid(public_id):  # PostgreSQL refuses some text (a NUL) outright: never ask it
         raise JobNotFound()
     job = session.scalar(
         select(AnalysisJob).where(
@@ -136,8 +137,8 @@ def job_for(session: Session, study: Study, public_id: str) -> AnalysisJob:
     return _checked(session, job)
 
 
-def _is_guid(value: object) -> bool:
-    """Say whether `value` is written as a GUID, the shape of every job's public id."""
+def is_guid(value: object) -> bool:
+    """Say whether `value` is written as a GUID, the shape of every public id of analysis rows."""
     try:
         return str(uuid.UUID(str(value))) == str(value)
     except ValueError:

@@ -127,6 +127,8 @@ def is_own(session: Session, study: Study, user: User, job: AnalysisJob) -> bool
 
 def own_suggestion(session: Session, study: Study, user: User, public_id: str) -> CodeSuggestion:
     """Return the suggestion `public_id` if it was trained on `user`'s codings; else NotFound."""
+    if not jobs.is_guid(public_id):  # PostgreSQL refuses some text (a NUL) outright: never ask it
+        raise NotFound(public_id)
     row = session.execute(
         select(CodeSuggestion, AnalysisJob)
         .join(AnalysisJob, AnalysisJob.id == CodeSuggestion.job_id)
