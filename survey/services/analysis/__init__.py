@@ -1,1 +1,1 @@
-"""Analysis use cases: redacted corpora, background jobs, topic explorer, descriptives, suggestions."""
+"""Analysis use cases: redacted corpora, jobs, topic explorer, descriptives, suggestions."""
