@@ -12,7 +12,8 @@ what is stored (topic segments) is in raw offsets like every coding.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -25,7 +26,13 @@ from survey.services.coding.redacted import shown
 from survey.services.coding.redaction import renditions
 from survey.services.studies import instrument_of
 
-__all__ = ["CorpusDocument", "closed_items", "study_corpus", "text_questions"]
+__all__ = [
+    "CorpusDocument",
+    "closed_items",
+    "quotes_withheld",
+    "study_corpus",
+    "text_questions",
+]
 
 BATCH = 500
 
@@ -136,3 +143,23 @@ def closed_items(study: Study) -> list[tuple[str, str]]:
         for item in instrument.answerable_items()
         if item.type not in FREE_TEXT_TYPES
     ]
+
+
+def quotes_withheld(case_values: Mapping[str, object], value: str, k: int) -> str | None:
+    """Say why quotes filtered on one answer cannot be shown, or return None if they can.
+
+    `case_values` gives each case's answer to the filter question. Quotes are
+    withheld when the filter selects fewer than `k` cases, and also when any
+    other answer was given by fewer than `k`: comparing the filtered view with
+    the unfiltered one would then show that small group's quotes.
+    """
+    groups = Counter(case_values.values())
+    if groups.get(value, 0) < k:
+        return f"This filter selects fewer than {k} respondents, so no quotes are shown."
+    if any(0 < count < k for count in groups.values()):
+        return (
+            f"Another answer to this question was given by fewer than {k} respondents here: "
+            "comparing this view with the unfiltered one would show their quotes, "
+            "so no quotes are shown."
+        )
+    return None

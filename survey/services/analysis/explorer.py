@@ -31,7 +31,12 @@ from survey.models import (
     Study,
 )
 from survey.services.analysis import jobs
-from survey.services.analysis.corpus import CorpusDocument, closed_items, study_corpus
+from survey.services.analysis.corpus import (
+    CorpusDocument,
+    closed_items,
+    quotes_withheld,
+    study_corpus,
+)
 from survey.services.analysis.corpus import text_questions as questions
 from survey.services.analysis.job_params import MAX_TOPICS, METHODS, MIN_TOPICS
 from survey.services.coding.errors import NotFound
@@ -296,20 +301,37 @@ def prevalence_by(
     when only one would be, another is hidden beside it (`analysis.disclosure`
     decides), so the overall shares cannot give the hidden one away.
     """
-    rows = _selected(_rows(session, job), where)
+    every = list(_rows(session, job))
+    rows = _selected(every, where)
     if not rows:
         return []
     frame = pd.DataFrame([row[4] for row in rows])
     values = [str(row[3].get(item_id, NO_ANSWER)) for row in rows]
     means = frame.groupby(values).mean()
-    counts = pd.Series(values).value_counts().reindex(means.index).astype("int64")
-    shown = suppress(counts, study.disclosure_threshold)
+    shown = _shown_counts(every, item_id, where, study.disclosure_threshold).reindex(means.index)
+    counts = pd.Series(values).value_counts()
     return [
         Group(value, None, None)
         if pd.isna(shown[value])
         else Group(value, int(counts[value]), tuple(float(x) for x in means.loc[value]))
         for value in sorted(means.index, key=lambda v: (v == NO_ANSWER, v.casefold()))
     ]
+
+
+def _shown_counts(rows: list, item_id: str, where: tuple[str, str] | None, k: int) -> pd.Series:
+    """Return the group sizes that may be shown, suppressed as one table.
+
+    With a filter, the sizes are one row of the two-way table of the filter
+    question by `item_id`, so the whole table is suppressed together: a row
+    suppressed on its own could be worked out from the unfiltered split.
+    """
+    by = pd.Series([str(row[3].get(item_id, NO_ANSWER)) for row in rows], dtype="object")
+    if where is None:
+        return suppress(by.value_counts().astype("int64"), k)
+    item, value = where
+    on = pd.Series([str(row[3].get(item, NO_ANSWER)) for row in rows], dtype="object")
+    table = pd.crosstab(on, by).astype("int64")
+    return suppress(table, k).loc[value]
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
@@ -345,10 +367,14 @@ def quotes(
     With a filter that selects fewer cases than the study's threshold, no
     quotes at all: a handful of answers could identify the people who gave them.
     """
-    rows = _selected(_rows(session, job), where)
+    every = list(_rows(session, job))
+    rows = _selected(every, where)
     cases = len({row[2] for row in rows})
-    if where is not None and cases < study.disclosure_threshold:
-        return Quotes({}, cases, True)
+    if where is not None:
+        item, value = where
+        answers = {row[2]: str(row[3].get(item, NO_ANSWER)) for row in every}
+        if quotes_withheld(answers, value, study.disclosure_threshold):
+            return Quotes({}, cases, True)
     item = job_params(job).get("item_id")
     corpus = {d.id: d for d in study_corpus(session, study, item_id=item)}
     by_topic = {topic: _best(rows, corpus, topic, per_topic) for topic in range(n_topics)}

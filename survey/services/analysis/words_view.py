@@ -29,6 +29,7 @@ from survey.models import Study
 from survey.services.analysis.corpus import (
     CorpusDocument,
     closed_items,
+    quotes_withheld,
     study_corpus,
     text_questions,
 )
@@ -167,16 +168,7 @@ def withheld_by_filter(
     corpus: Sequence[CorpusDocument], name: str, value: str, k: int
 ) -> str | None:
     """Say why quotes filtered on `name = value` cannot be shown, or return None if they can."""
-    groups = Counter({d.case_id: d.attributes.get(name) for d in corpus}.values())
-    if groups.get(value, 0) < k:
-        return f"This filter selects fewer than {k} respondents, so no quotes are shown."
-    if any(0 < count < k for count in groups.values()):
-        return (
-            f"Another answer to this question was given by fewer than {k} respondents here: "
-            "comparing this search with the unfiltered one would show their quotes, "
-            "so no quotes are shown."
-        )
-    return None
+    return quotes_withheld({d.case_id: d.attributes.get(name) for d in corpus}, value, k)
 
 
 def _kwic(corpus: Sequence[CorpusDocument], query: str) -> list[tuple[int, object]]:

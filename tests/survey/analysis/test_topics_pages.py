@@ -214,6 +214,33 @@ def test_with_three_groups_only_the_small_one_and_the_next_smallest_are_hidden(a
     assert list(rows.values()).count("hidden") == 2
 
 
+def test_a_filtered_split_never_lets_a_small_group_be_worked_out_from_the_unfiltered_one(app):
+    study_id = add_study(app, tiny_instrument(), slug=SLUG, disclosure_threshold=5)
+    cells = {("called", "yes"): 6, ("called", "no"): 6, ("found", "yes"): 6, ("found", "no"): 2}
+    for (kind, arrested), count in cells.items():
+        for i in range(count):
+            respond(
+                app,
+                study_id,
+                f"Answer {kind} {arrested} {i}.",
+                contact_kind=kind,
+                arrested=arrested,
+            )
+    sync(app, study_id)
+    client, job = analyst(app, study_id), add_fit(app, study_id)
+    split = f"{BASE}/topics/{job}?by=arrested"
+    everyone = {r[0]: r[1] for r in rows_of(page(client, split), "Mean topic share by")}
+    called = {
+        r[0]: r[1]
+        for r in rows_of(
+            page(client, f"{split}&where=contact_kind:{CALLED}"), "Mean topic share by"
+        )
+    }
+    # Were both shown, 8 - 6 would give away the two who were found and not arrested.
+    assert everyone["No"] == "8"
+    assert called["No"] == "hidden"
+
+
 def test_quotes_come_from_the_redacted_text_of_the_answers_most_about_each_topic(app):
     study_id = study_with_answers(app, {"called": 6, "found": 6})
     respond(app, study_id, "My boss Peter Wilson took my passport.", contact_kind="called")
@@ -251,10 +278,20 @@ def test_a_long_answer_is_quoted_by_its_best_passage_for_the_topic(app):
     assert "The police never came to help us." in [q.text_content() for q in first]
 
 
-@pytest.mark.parametrize(("where", "shown"), [("contact_kind:They found me", False),
-                                              ("contact_kind:I called them", True)])  # fmt: skip
-def test_a_filter_selecting_fewer_respondents_than_the_threshold_shows_no_quotes(app, where, shown):
-    study_id = study_with_answers(app, {"called": 6, "found": 4})
+@pytest.mark.parametrize(
+    ("groups", "where", "shown"),
+    [
+        ({"called": 6, "found": 4}, "contact_kind:They found me", False),
+        # The filter selects enough, but comparing it with the unfiltered view
+        # would show the quotes of the four who answered otherwise.
+        ({"called": 6, "found": 4}, "contact_kind:I called them", False),
+        ({"called": 6, "found": 5}, "contact_kind:I called them", True),
+    ],
+)
+def test_a_filter_shows_no_quotes_when_it_or_the_rest_holds_fewer_than_the_threshold(
+    app, groups, where, shown
+):
+    study_id = study_with_answers(app, groups)
     tree = page(analyst(app, study_id), f"{BASE}/topics/{add_fit(app, study_id)}?where={where}")
     assert bool(tree.xpath("//blockquote")) is shown
     assert bool(tree.xpath("//*[contains(@class, 'quotes-withheld')]")) is not shown
