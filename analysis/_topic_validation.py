@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from numbers import Integral
 
 from analysis.text import TextError, language_name, stop_word_languages, stop_words
 
@@ -37,7 +38,7 @@ def check_parameters(model) -> None:
             "topics.bad_parameter", f"The method must be 'nmf' or 'lda', not {model.method!r}."
         )
     k = model.n_topics
-    if k != "auto" and (isinstance(k, bool) or not isinstance(k, int) or k < 2):
+    if k != "auto" and (isinstance(k, bool) or not isinstance(k, Integral) or k < 2):
         raise TopicModelError(
             "topics.bad_parameter",
             "The number of topics (n_topics) must be 'auto' or a whole number of at least 2, "

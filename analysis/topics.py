@@ -166,7 +166,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             ) from None
         return self.fit_counts(counts, terms, progress=progress)
 
-    def fit_counts(self, counts: sparse.spmatrix, terms: Sequence[str], *, progress=None):
+    def fit_counts(
+        self, counts: sparse.spmatrix, terms: Sequence[str], *, progress: Progress | None = None
+    ):
         """Fit the topics on a count matrix made with this model's analyzer; return self.
 
         Use this to fit several models on the same tokens (as the benchmark
@@ -176,6 +178,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         report = progress or _no_progress
         counts = sparse.csr_matrix(counts, dtype=np.float64)
         self.terms_ = np.asarray(terms, dtype=object)
+        if self.terms_.shape != (counts.shape[1],):
+            raise TopicModelError(
+                "topics.bad_parameter", "The counts need one column per term, in the same order."
+            )
         n_documents = int((counts.getnnz(axis=1) > 0).sum())
         check_corpus_size(n_documents, counts.shape[1], self.n_topics, self.k_range)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -193,7 +199,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.coherence_ = npmi_coherence(binary, self._top_indices(10))
         self.diversity_ = topic_diversity(self._top_indices(25))
         self.versions_ = {
-            name: version(name) for name in ("scikit-learn", "numpy", "scipy", "nltk")
+            name: version(name) for name in ("scikit-learn", "numpy", "scipy", "nltk", "stop-words")
         }
         report(1.0, "Done")
         return self
@@ -250,7 +256,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self._order = np.argsort(-shares[held].mean(axis=0), kind="stable")
         self.prevalence_ = shares[held].mean(axis=0)[self._order]
         self.components_ = estimator.components_[self._order]
-        self.n_topics_ = k
+        self.n_topics_ = int(k)
 
     @staticmethod
     def _shares(raw: np.ndarray, counts: sparse.csr_matrix) -> np.ndarray:

@@ -14,7 +14,9 @@ label (documents with no counted word left out, for every model alike).
 (plain NMF is timed on a TF-IDF matrix computed beforehand, ours includes the
 TF-IDF weighting and the coherence figures). Then ``n_topics="auto"`` is run
 once with seed 0. Not a test: timings depend on the machine; about ten minutes
-on two cores.
+on two cores. The targets printed come from the issue and were set for 20
+Newsgroups: on six-word titles, document co-occurrence NPMI is below zero for
+every model (two words of a topic rarely share a title).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import csv
 import gzip
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import normalized_mutual_info_score
 
@@ -38,7 +42,7 @@ from analysis.topics import TopicModel
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora"
 SEEDS = (0, 1, 2)
-TARGETS = {"npmi": 0.20, "diversity": 0.80, "nmi": 0.35, "ratio": 2.0, "auto": (15, 25)}
+TARGETS = {"npmi": 0.20, "diversity": 0.80, "nmi": 0.35, "ratio": 2.0}
 
 #: fit(counts, k, seed) -> (components k x terms, document-topic weights)
 Fit = Callable[[sparse.csr_matrix, int, int], tuple[np.ndarray, np.ndarray]]
@@ -75,7 +79,9 @@ def plain_nmf(tfidf: sparse.csr_matrix) -> Fit:
 
     def fit(_: sparse.csr_matrix, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         model = NMF(k, random_state=seed, max_iter=200)
-        weights = model.fit_transform(tfidf)
+        with warnings.catch_warnings():  # it may stop at max_iter, as ours may (converged_)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            weights = model.fit_transform(tfidf)
         return model.components_, weights
 
     return fit
@@ -122,7 +128,9 @@ def score(fit: Fit, counts, binary, labels, k: int) -> dict[str, float]:
     return {"npmi": npmi, "npmi_sd": spread, "diversity": diversity, "nmi": nmi, "seconds": seconds}
 
 
-def report(name: str, texts: list[str], labels: np.ndarray, k: int) -> None:
+def report(
+    name: str, texts: list[str], labels: np.ndarray, k: int, auto_range: tuple[int, int] | None
+) -> None:
     """Print one table for a corpus, then the automatic choice of k."""
     start = time.perf_counter()
     counts, terms = document_term_matrix(texts, TopicModel().analyzer(), min_df=2, max_df=0.5)
@@ -146,7 +154,7 @@ def report(name: str, texts: list[str], labels: np.ndarray, k: int) -> None:
             f"{row['nmi']:>7.3f}{row['seconds']:>8.1f}{row['seconds'] / baseline:>7.2f}"
         )
     verdicts(rows, baseline)
-    auto(counts, terms)
+    auto(counts, terms, auto_range)
 
 
 def verdicts(rows: dict[str, dict[str, float]], baseline: float) -> None:
@@ -163,15 +171,17 @@ def verdicts(rows: dict[str, dict[str, float]], baseline: float) -> None:
     print("targets: " + "; ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()))
 
 
-def auto(counts: sparse.csr_matrix, terms: np.ndarray) -> None:
+def auto(counts: sparse.csr_matrix, terms: np.ndarray, target: tuple[int, int] | None) -> None:
     """Print the automatic choice of k, its time and its sweep."""
     start = time.perf_counter()
     model = TopicModel("auto", random_state=0).fit_counts(counts, terms)
     seconds = time.perf_counter() - start
     sweep = model.selection_
-    low, high = TARGETS["auto"]
-    verdict = "yes" if low <= sweep["chosen"] <= high else "NO"
-    print(f"auto: chose k = {sweep['chosen']} in {seconds:.0f} s ({low}-{high}: {verdict}); sweep:")
+    verdict = ""
+    if target:
+        low, high = target
+        verdict = f" ({low}-{high}: {'yes' if low <= sweep['chosen'] <= high else 'NO'})"
+    print(f"auto: chose k = {sweep['chosen']} in {seconds:.0f} s{verdict}; sweep:")
     print("   k " + "".join(f"{k:>7}" for k in sweep["k"]))
     for key in ("coherence", "diversity", "stability", "good"):
         print(f"{key[:4]:>4} " + "".join(f"{v:>7.3f}" for v in sweep[key]))
@@ -181,8 +191,8 @@ def main() -> None:
     """Run the benchmark on both corpora and print the tables."""
     if not CORPORA.is_dir():
         sys.exit(f"shared corpora not found at {CORPORA}")
-    report("20 Newsgroups (train)", *newsgroups(), k=20)
-    report("M10 titles (train)", *m10_titles(), k=10)
+    report("20 Newsgroups (train)", *newsgroups(), k=20, auto_range=(15, 25))
+    report("M10 titles (train)", *m10_titles(), k=10, auto_range=None)
 
 
 if __name__ == "__main__":

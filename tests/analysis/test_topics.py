@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.metrics import normalized_mutual_info_score
-from sklearn.utils.estimator_checks import check_get_params_invariance, check_set_params
+from sklearn.utils.estimator_checks import (
+    check_estimator_cloneable,
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
 
 from analysis import topics
+from analysis.text import document_term_matrix
 from analysis.topics import MAX_DOCUMENT_WORDS, MIN_DOCUMENTS, TopicModel, TopicModelError
 
 THEMES = {
@@ -64,6 +71,18 @@ def test_the_estimator_clones_and_round_trips_its_parameters() -> None:
     assert copy.get_params()["n_topics"] == 7 and model.get_params()["n_topics"] == "auto"
     check_get_params_invariance("TopicModel", model)
     check_set_params("TopicModel", model)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_estimator_cloneable,
+        check_no_attributes_set_in_init,
+        check_parameters_default_constructible,
+    ],
+)
+def test_the_estimator_passes_scikit_learn_construction_checks(check) -> None:
+    check("TopicModel", TopicModel())
 
 
 def test_each_planted_theme_becomes_one_topic(fitted: TopicModel) -> None:
@@ -198,3 +217,12 @@ def test_a_sample_of_paper_titles_gives_topics_that_match_their_fields(shared: P
         np.random.default_rng(1).permutation(labels[held]), weights[held].argmax(axis=1)
     )
     assert nmi > 0.15 and nmi > 5 * shuffled
+
+
+def test_fitting_on_counts_made_with_the_analyzer_matches_fitting_on_texts(corpus) -> None:
+    model = TopicModel(3, random_state=2)
+    counts, terms = document_term_matrix(corpus[0], model.analyzer(), min_df=2, max_df=0.5)
+    on_counts = clone(model).fit_counts(counts, terms)
+    on_texts = clone(model).fit(corpus[0])
+    assert on_counts.top_terms() == on_texts.top_terms()
+    assert np.allclose(on_counts.transform_counts(counts), on_texts.transform(corpus[0]))
