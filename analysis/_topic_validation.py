@@ -20,6 +20,12 @@ MAX_DOCUMENT_WORDS = 20_000
 #: Documents shorter than this (in words) are not used to guess languages.
 _LANGUAGE_MIN_WORDS = 10
 _LANGUAGE_SAMPLE = 500
+_LANGUAGE_MIN_HITS = 3
+_LANGUAGE_LEAD = 1.5
+#: Fewest documents with a clear guess before languages are judged at all.
+_LANGUAGE_MIN_GUESSES = 20
+#: Share of guessed documents in another language from which a corpus counts as mixed.
+MIXED_SHARE = 0.2
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -116,13 +122,24 @@ def _stop_word_languages() -> dict[str, tuple[str, ...]]:
 
 
 def guess_language(text: str) -> str | None:
-    """Return the language whose stop words the text uses most, or None for short texts."""
+    """Return the language whose stop words the text clearly uses most, or None if unclear.
+
+    A guess needs a text of at least ``_LANGUAGE_MIN_WORDS`` words, at least
+    ``_LANGUAGE_MIN_HITS`` stop words of the winning language, and a clear lead
+    (``_LANGUAGE_LEAD`` times the runner-up): a single word that happens to be
+    a stop word elsewhere ("den", "die", "me") must not make a guess.
+    """
     words = _WORD.findall(text.lower())
     if len(words) < _LANGUAGE_MIN_WORDS:
         return None
     table = _stop_word_languages()
     hits = Counter(name for word in words for name in table.get(word, ()))
-    return hits.most_common(1)[0][0] if hits else None
+    ranked = hits.most_common(2)
+    if not ranked or ranked[0][1] < _LANGUAGE_MIN_HITS:
+        return None
+    if len(ranked) == 2 and ranked[0][1] < _LANGUAGE_LEAD * ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 def check_languages(texts: Sequence[str], language: str) -> None:
@@ -136,11 +153,11 @@ def check_languages(texts: Sequence[str], language: str) -> None:
     step = max(1, len(texts) // _LANGUAGE_SAMPLE)
     guesses = [guess_language(text) for text in texts[::step]]
     guesses = [g for g in guesses if g is not None]
-    if len(guesses) < 5:
+    if len(guesses) < _LANGUAGE_MIN_GUESSES:
         return
     others = Counter(g for g in guesses if g != expected)
     share = sum(others.values()) / len(guesses)
-    if not others or share < 0.1:
+    if not others or share < MIXED_SHARE:
         return
     other = others.most_common(1)[0][0].title()
     if share >= 0.5:

@@ -289,9 +289,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return np.argsort(-self.components_, axis=1, kind="stable")[:, :n]
 
     def top_terms(self, n: int | None = None) -> list[list[str]]:
-        """Return each topic's n heaviest terms, heaviest first (``top_n`` when n is None)."""
+        """Return each topic's n heaviest terms, heaviest first (``top_n`` when n is None).
+
+        A term with no weight in a topic is never one of its terms, so a topic
+        of a tiny or repetitive corpus can have fewer than n.
+        """
         check_is_fitted(self, "components_")
-        return [[str(self.terms_[i]) for i in row] for row in self._top_indices(n or self.top_n)]
+        return [
+            [str(self.terms_[i]) for i in row if self.components_[topic, i] > 0]
+            for topic, row in enumerate(self._top_indices(n or self.top_n))
+        ]
 
     def representative_documents(self, texts: Sequence[str], n: int = 5) -> list[list[int]]:
         """Return, per topic, the indices of the n texts where it has the largest share, best first.

@@ -153,10 +153,6 @@ def test_three_hundred_paper_titles_get_topics_chosen_automatically(shared, tmp_
     path = tmp_path / "titles.csv"
     titles.to_csv(path, index=False)
     result = run("topics", str(path), "--column", "text", "--seed", "1")
-    if "[topics.mixed_languages]" in result.output:
-        # Titles stripped of stop words leave one or two chance stop-word hits per
-        # title, which the topic model's language guard reads as Catalan or Czech.
-        pytest.xfail("analysis.topics language guard refuses stop-word-free titles")
     assert result.exit_code == 0, result.output
     out = tmp_path / "titles-topics"
     parameters = json.loads((out / "parameters.json").read_text())
