@@ -1,4 +1,4 @@
-"""Topic model checks: mixed or wrong languages refused, chance stop words ignored, no weightless terms."""
+"""Topic model checks: languages judged from clear evidence only, no weightless terms."""
 
 from __future__ import annotations
 
