@@ -99,9 +99,26 @@ def _prevalence(shares: np.ndarray) -> np.ndarray:
     return scored.mean(axis=0) if len(scored) else np.zeros(shares.shape[1])
 
 
-def _result(model, params: dict[str, Any], documents, segments, shares) -> dict[str, Any]:
+def shown_terms(model, documents: list[CorpusDocument], k: int) -> list[list[str]]:
+    """Return each topic's top terms, leaving out any term fewer than `k` respondents used.
+
+    A rare word can point at one person (a village, a job, a rare language),
+    so like the words tables, topics name only words at least k cases used.
+    The model still counts them; they are only never shown or stored.
+    """
+    candidates = model.top_terms(TOP_TERMS * 3)
+    wanted = {term for terms in candidates for term in terms}
+    analyze = model.analyzer()
+    cases: dict[str, set[str]] = {}
+    for document in documents:
+        for term in wanted.intersection(analyze(document.text)):
+            cases.setdefault(term, set()).add(document.case_id or document.public_id)
+    return [[t for t in terms if len(cases.get(t, ())) >= k][:TOP_TERMS] for terms in candidates]
+
+
+def _result(model, params: dict[str, Any], documents, segments, shares, k: int) -> dict[str, Any]:
     """Return the result JSON of a fitted model, as the explorer reads it."""
-    terms = model.top_terms(TOP_TERMS)
+    terms = shown_terms(model, documents, k)
     prevalence = _prevalence(shares)
     coherence = np.asarray(model.coherence_, dtype=float)
     return plain(
@@ -148,7 +165,7 @@ def compute(
     weights = model.transform(texts) if texts else np.zeros((0, model.n_topics_))
     shares = document_shares(segments, weights, len(documents))
     return Output(
-        result=_result(model, params, documents, segments, shares),
+        result=_result(model, params, documents, segments, shares, study.disclosure_threshold),
         versions=library_versions(getattr(model, "versions_", {})),
         n_topics=int(model.n_topics_),
         seed=params["seed"],
