@@ -8,7 +8,9 @@ neither blueprint imports the other.
 
 from __future__ import annotations
 
-from flask import abort
+from collections.abc import Iterable
+
+from flask import abort, current_app
 from flask_login import current_user
 
 from survey.extensions import db
@@ -32,3 +34,12 @@ def study_or_404(slug: str, action: str = permissions.VIEW) -> Study:
 def may(action: str, study: Study | None = None) -> bool:
     """Return True when the signed-in person may do `action` (on `study`)."""
     return current_user.is_authenticated and permissions.may(db.session, me(), action, study)
+
+
+def nav_links(nav: Iterable[tuple[str, str, str]], study: Study) -> list[tuple[str, str]]:
+    """Return the (endpoint, label) pairs of `nav` that exist and this person may use on `study`."""
+    return [
+        (endpoint, label)
+        for endpoint, label, action in nav
+        if endpoint in current_app.view_functions and may(action, study)
+    ]

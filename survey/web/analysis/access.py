@@ -33,11 +33,7 @@ def study_or_404(slug: str, action: str = permissions.ANALYSE) -> Study:
 
 def nav_links(study: Study) -> list[tuple[str, str]]:
     """Return the (endpoint, label) pairs of the analysis navigation this person may use."""
-    return [
-        (endpoint, label)
-        for endpoint, label, action in NAV
-        if endpoint in current_app.view_functions and may(action, study)
-    ]
+    return staff_access.nav_links(NAV, study)
 
 
 @bp.context_processor

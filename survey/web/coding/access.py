@@ -48,11 +48,7 @@ def counted(number: int, one: str, many: str | None = None) -> str:
 
 def nav_links(study: Study) -> list[tuple[str, str]]:
     """Return the (endpoint, label) pairs of the coding navigation this person may use."""
-    return [
-        (endpoint, label)
-        for endpoint, label, action in NAV
-        if endpoint in current_app.view_functions and may(action, study)
-    ]
+    return staff_access.nav_links(NAV, study)
 
 
 @bp.context_processor
