@@ -71,6 +71,7 @@ def demo_command(host: str, port: int) -> None:
         f"Coding demo (administrators; add others to its team): "
         f"http://{host}:{port}/coding/{coding_demo.SLUG}"
     )
+    click.echo(f"Analysis of the coding demo: http://{host}:{port}/analysis/{coding_demo.SLUG}")
 
 
 def _coding_demo() -> None:
