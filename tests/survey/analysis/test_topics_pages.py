@@ -166,7 +166,7 @@ def test_the_explorer_shows_each_topic_with_its_top_ten_words_npmi_and_prevalenc
     assert [row[1] for row in rows] == [", ".join(terms) for terms in TERMS]
     assert [row[2] for row in rows] == ["0.10", "0.20"]
     assert [row[3] for row in rows] == ["50.0%", "50.0%"]
-    assert tree.xpath("//figure[@class='chart']/svg")  # the prevalence bar chart
+    assert tree.xpath("//figure[contains(@class, 'chart-bars')]/svg")  # the prevalence bar chart
 
 
 def test_an_automatic_fit_shows_the_k_curve_with_the_chosen_k_and_its_table(app):
