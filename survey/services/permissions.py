@@ -21,7 +21,7 @@ CODE = "code"  # read a study's documents, code them, edit its codebook, write m
 REDACT = "redact"  # read raw free text, review redactions, export unredacted
 INTERVIEW = "interview"  # administer the study's instrument or guide to a respondent
 LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
-ANALYSE = "analyse"  # descriptives, topic models, keyword search and code suggestions (redacted text)
+ANALYSE = "analyse"  # descriptives, topic models, words in context, code suggestions (redacted)
 
 ROLE_ACTIONS = {
     "admin": {

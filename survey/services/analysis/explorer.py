@@ -13,6 +13,7 @@ threshold. Nothing here reads raw text.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -168,11 +169,16 @@ def result_of(session: Session, job: AnalysisJob) -> dict | None:
     return json.loads(found.result_json) if found is not None else None
 
 
-def read_fit_form(form: Mapping[str, str], item_ids: Iterable[str]) -> dict:
+def read_fit_form(
+    form: Mapping[str, str], item_ids: Iterable[str], languages: Iterable[str] = ()
+) -> dict:
     """Return the parameters of a topic fit from its form, or raise FitFormError."""
     item = form.get("item_id", "") or None
     if item is not None and item not in set(item_ids):
         raise FitFormError("topics.unknown_question", "Choose a question that has answers.")
+    language = form.get("language", "") or None
+    if language is not None and language not in set(languages):
+        raise FitFormError("topics.unknown_language", "Choose a language the answers are in.")
     k = (form.get("n_topics", "auto") or "auto").strip().lower()
     if k != "auto" and (not k.isdigit() or not MIN_K <= int(k) <= MAX_K):
         raise FitFormError(
@@ -191,7 +197,23 @@ def read_fit_form(form: Mapping[str, str], item_ids: Iterable[str]) -> dict:
         "method": method,
         "seed": int(seed),
         "segmenting": "auto",
+        **({"language": language} if language else {}),
     }
+
+
+def answer_languages(session: Session, study: Study) -> list[tuple[str, str, int]]:
+    """Return (code, name, documents) of each language the study's text is in, most used first."""
+    from babel import Locale, UnknownLocaleError
+
+    counts = Counter(d.language for d in study_corpus(session, study))
+    found = []
+    for code, number in counts.most_common():
+        try:
+            name = Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+        except (ValueError, UnknownLocaleError):
+            name = code
+        found.append((code, name, number))
+    return found
 
 
 def topics(result: Mapping) -> list[Topic]:

@@ -72,13 +72,29 @@ def _topics(session: Session, study: Study, params: dict[str, Any]) -> dict[str,
             "jobs.unknown_segmenting",
             f"Texts are split by one of: {', '.join(SEGMENTINGS)}.",
         )
-    return {
+    checked = {
         "item_id": item_id,
         "n_topics": _n_topics(params.get("n_topics", "auto")),
         "method": method,
         "seed": _seed(params.get("seed", 0)),
         "segmenting": segmenting,
     }
+    if params.get("language"):
+        checked["language"] = _language(params["language"])
+    return checked
+
+
+def _language(value: Any) -> str:
+    """Return a language code a topic model can be set to (only its answers are modelled)."""
+    from analysis.text import TextError, language_name
+
+    try:
+        language_name(str(value))
+    except TextError:
+        raise JobParamsInvalid(
+            "jobs.unknown_language", "Choose the language of the answers to model."
+        ) from None
+    return str(value)
 
 
 def _n_topics(value: Any) -> int | str:

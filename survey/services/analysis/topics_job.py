@@ -156,9 +156,12 @@ def compute(
     progress(0.01, "reading the redacted answers")
     study = session.get(Study, job.study_id)
     documents = study_corpus(session, study, item_id=params["item_id"])
+    language = params.get("language")
+    if language:  # one language of a multilingual study: only the answers given in it
+        documents = [d for d in documents if d.language == language]
     segments = _segments(documents, params["segmenting"])
     texts = [segment.text for segment in segments]
-    model = _model(params, main_language(d.language for d in documents))
+    model = _model(params, language or main_language(d.language for d in documents))
     progress(0.05, f"fitting ({len(texts)} segments of {len(documents)} documents)")
     model.fit(texts, progress=lambda done, stage: progress(0.05 + 0.85 * done, stage))
     progress(0.92, "scoring documents")

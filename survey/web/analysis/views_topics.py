@@ -35,6 +35,7 @@ def _list_page(study: Study, error: str | None = None, status: int = 200):
         study=study,
         fits=explorer.fits(db.session, study),
         questions=explorer.questions(db.session, study),
+        languages=explorer.answer_languages(db.session, study),
         form=request.form if error else {},
         error=error,
         min_k=explorer.MIN_K,
@@ -57,7 +58,8 @@ def topics_start(slug: str):
     study = study_or_404(slug)
     item_ids = [q.item_id for q in explorer.questions(db.session, study)]
     try:
-        params = explorer.read_fit_form(request.form, item_ids)
+        languages = [code for code, _, _ in explorer.answer_languages(db.session, study)]
+        params = explorer.read_fit_form(request.form, item_ids, languages)
     except explorer.FitFormError as error:
         return _list_page(study, str(error), 400)
     try:

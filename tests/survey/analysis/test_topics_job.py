@@ -138,3 +138,27 @@ def test_a_topic_never_names_a_word_fewer_respondents_than_the_threshold_used(ap
     texts = [d.text.lower() for d in corpus]
     for term in terms:  # every shown term is in at least k answers (one case each here)
         assert sum(term in text for text in texts) >= 10, term
+
+
+def test_a_fit_on_one_language_models_only_the_answers_given_in_it(app):
+    from survey.models import Response
+
+    study_id = text_study(app, 80)
+    spanish = (
+        "Los trabajadores dijeron que no les pagaron por el trabajo y el jefe se quedó con {}."
+    )
+    spanish_ids = [respond(app, study_id, spanish.format(i)) for i in range(40)]
+    with app.app_context():
+        for response in db.session.scalars(select(Response).where(Response.id.in_(spanish_ids))):
+            response.language = "es"
+        db.session.commit()
+    sync(app, study_id)
+    _, _, mixed = start(app, study_id, "topics", {"item_id": "story", "n_topics": 3})
+    job_id, _, status = start(
+        app, study_id, "topics", {"item_id": "story", "n_topics": 3, "language": "en"}
+    )
+    assert mixed == "failed"  # a third of the answers are Spanish: sorted by language
+    assert status == "done", job_row(app, job_id).error
+    result, _, shares = _stored(app, job_id)
+    assert result["documents"] == 80 == len(shares)
+    assert result["params"]["language"] == "en"

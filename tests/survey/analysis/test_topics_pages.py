@@ -355,6 +355,7 @@ def test_the_list_of_fits_shows_each_fit_with_its_status(app):
         ("method", "kmeans", "Choose NMF or LDA"),
         ("seed", "-3", "The seed must be a whole number"),
         ("item_id", "nope", "Choose a question"),
+        ("language", "ar", "Choose a language the answers are in"),
     ],
 )
 def test_a_bad_fit_form_starts_nothing_and_says_why(app, field, value, message):
