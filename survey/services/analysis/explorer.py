@@ -13,8 +13,7 @@ threshold. Nothing here reads raw text.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -39,21 +38,11 @@ from survey.services.analysis.corpus import (
     study_corpus,
 )
 from survey.services.analysis.corpus import text_questions as questions
-from survey.services.analysis.job_params import MAX_TOPICS, METHODS, MIN_TOPICS
 from survey.services.coding.errors import NotFound
 
-MIN_K, MAX_K = MIN_TOPICS, MAX_TOPICS
 NO_ANSWER = "No answer"
 QUOTES_PER_TOPIC = 3
 MAX_QUOTE = 300
-
-
-class FitFormError(ValueError):
-    """A topic fit was asked for with a value the form cannot take; `code` is stable."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -167,53 +156,6 @@ def result_of(session: Session, job: AnalysisJob) -> dict | None:
     """Return the stored result of a finished job, or None while there is none."""
     found = session.scalar(select(AnalysisResult).where(AnalysisResult.job_id == job.id))
     return json.loads(found.result_json) if found is not None else None
-
-
-def read_fit_form(
-    form: Mapping[str, str], item_ids: Iterable[str], languages: Iterable[str] = ()
-) -> dict:
-    """Return the parameters of a topic fit from its form, or raise FitFormError."""
-    item = form.get("item_id", "") or None
-    if item is not None and item not in set(item_ids):
-        raise FitFormError("topics.unknown_question", "Choose a question that has answers.")
-    language = form.get("language", "") or None
-    if language is not None and language not in set(languages):
-        raise FitFormError("topics.unknown_language", "Choose a language the answers are in.")
-    k = (form.get("n_topics", "auto") or "auto").strip().lower()
-    if k != "auto" and (not k.isdigit() or not MIN_K <= int(k) <= MAX_K):
-        raise FitFormError(
-            "topics.bad_k",
-            f"The number of topics must be “auto” or a whole number from {MIN_K} to {MAX_K}.",
-        )
-    method = form.get("method", "nmf")
-    if method not in METHODS:
-        raise FitFormError("topics.bad_method", "Choose NMF or LDA.")
-    seed = (form.get("seed", "0") or "0").strip()
-    if not seed.isdigit() or int(seed) > 2**31 - 1:
-        raise FitFormError("topics.bad_seed", "The seed must be a whole number, 0 or more.")
-    return {
-        "item_id": item,
-        "n_topics": k if k == "auto" else int(k),
-        "method": method,
-        "seed": int(seed),
-        "segmenting": "auto",
-        **({"language": language} if language else {}),
-    }
-
-
-def answer_languages(session: Session, study: Study) -> list[tuple[str, str, int]]:
-    """Return (code, name, documents) of each language the study's text is in, most used first."""
-    from babel import Locale, UnknownLocaleError
-
-    counts = Counter(d.language for d in study_corpus(session, study))
-    found = []
-    for code, number in counts.most_common():
-        try:
-            name = Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-        except (ValueError, UnknownLocaleError):
-            name = code
-        found.append((code, name, number))
-    return found
 
 
 def topics(result: Mapping) -> list[Topic]:

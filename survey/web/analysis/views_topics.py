@@ -14,7 +14,7 @@ from flask_login import login_required
 from survey.extensions import db
 from survey.models import AnalysisJob, Study
 from survey.services import permissions
-from survey.services.analysis import drafts, explorer, jobs, suggestions
+from survey.services.analysis import drafts, explorer, fit_form, jobs, suggestions
 from survey.services.coding import reading
 from survey.services.coding.errors import NotFound
 from survey.web.analysis.access import may, me, study_or_404
@@ -35,11 +35,11 @@ def _list_page(study: Study, error: str | None = None, status: int = 200):
         study=study,
         fits=explorer.fits(db.session, study),
         questions=explorer.questions(db.session, study),
-        languages=explorer.answer_languages(db.session, study),
+        languages=fit_form.answer_languages(db.session, study),
         form=request.form if error else {},
         error=error,
-        min_k=explorer.MIN_K,
-        max_k=explorer.MAX_K,
+        min_k=fit_form.MIN_K,
+        max_k=fit_form.MAX_K,
     )
     return html, status
 
@@ -58,9 +58,9 @@ def topics_start(slug: str):
     study = study_or_404(slug)
     item_ids = [q.item_id for q in explorer.questions(db.session, study)]
     try:
-        languages = [code for code, _, _ in explorer.answer_languages(db.session, study)]
-        params = explorer.read_fit_form(request.form, item_ids, languages)
-    except explorer.FitFormError as error:
+        languages = [code for code, _, _ in fit_form.answer_languages(db.session, study)]
+        params = fit_form.read_fit_form(request.form, item_ids, languages)
+    except fit_form.FitFormError as error:
         return _list_page(study, str(error), 400)
     try:
         job = jobs.start(db.session, study, me(), "topics", params)
