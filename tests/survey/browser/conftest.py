@@ -16,6 +16,7 @@ ever downloaded, and no test touches the real network:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import shutil
@@ -33,6 +34,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from survey.config import DEFAULT_EXIT_URL
+from survey.extensions import db
 from tests.conftest import REPO
 from tests.factories import add_demo_study, add_study
 
@@ -195,21 +197,38 @@ class LiveServer:
     url: str
 
 
+@contextlib.contextmanager
+def serving(app: Flask, *, dispose: bool = False) -> Iterator[LiveServer]:
+    """Serve `app` on a free port of 127.0.0.1 in a thread until the block ends.
+
+    With `dispose`, the app's database connections are closed afterwards (for
+    module-scoped servers, whose database outlives no test).
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        if dispose:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """Serve `app` (demo study, a closed study, one without saving) on a free port."""
     add_demo_study(app)
     add_study(app, slug=CLOSED_SLUG, status="closed")
     add_study(app, slug=NO_SAVING_SLUG, resume_enabled=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(app) as server:
+        yield server
 
 
 @dataclass

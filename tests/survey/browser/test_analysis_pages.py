@@ -15,14 +15,12 @@ leaves the live server. Screenshots go to test-artifacts/analysis-*.png.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from instruments import load_library
 from survey.extensions import db, write_transaction
@@ -39,9 +37,8 @@ from survey.services.analysis import jobs
 from survey.services.coding import demo
 from survey.services.coding.coders import coder_for
 from tests.conftest import make_app
-from tests.factories import STAFF_PASSWORD
-from tests.survey.browser.conftest import SCREENSHOTS, TIMEOUT_MS, LiveServer, QuietHandler, origin
-from tests.survey.browser.pages import press
+from tests.survey.browser.conftest import SCREENSHOTS, LiveServer, origin, serving
+from tests.survey.browser.staff import SignedIn, signed_in_page
 from tests.survey.browser.test_accessibility import MARKUP, RUN_AXE, WCAG_TAGS, WIDTHS, describe
 from tests.survey.coding.helpers import coder
 
@@ -52,7 +49,6 @@ except ImportError:  # the browser fixture skips (or fails) with the reason
 
 if TYPE_CHECKING:
     from flask import Flask
-    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -159,55 +155,21 @@ def paths(ids: Demo) -> dict[str, str]:
     }
 
 
-@dataclass
-class SignedIn:
-    """The module's live server, its page paths, and the lead's browser page on it."""
-
-    server: LiveServer
-    paths: dict[str, str]
-    page: Page
-    requests: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(scope="module")
 def analysis_server(tmp_path_factory) -> Iterator[tuple[LiveServer, str, dict[str, str]]]:
     """Serve an app holding the analysed coding demo on a free port, for the whole module."""
     app = make_app(tmp_path_factory.mktemp("analysis-pages"))
     ids, email = build(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}"), email, paths(ids)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, dispose=True) as server:
+        yield server, email, paths(ids)
 
 
 @pytest.fixture(scope="module")
 def signed_in(browser, analysis_server) -> Iterator[SignedIn]:
     """One browser page, signed in as a researcher on the demo's team, for the whole module."""
     server, email, found = analysis_server
-    context = browser.new_context(
-        base_url=server.url, viewport={"width": 320, "height": WIDTHS[320]}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    session = SignedIn(server, found, context.new_page())
-    context.on("request", lambda request: session.requests.append(request.url))
-    session.page.on(
-        "console", lambda m: session.refused.append(m.text) if "Security Policy" in m.text else None
-    )
-    session.page.goto("/studio/login")
-    session.page.get_by_label("Email address").fill(email)
-    session.page.get_by_label("Password").fill(STAFF_PASSWORD)
-    press(session.page, "Sign in")
-    yield session
-    context.close()
+    with signed_in_page(browser, server, email, found, 320, WIDTHS[320]) as session:
+        yield session
 
 
 KINDS = (

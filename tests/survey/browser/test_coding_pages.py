@@ -17,30 +17,26 @@ request leaves the live server.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from instruments import load_library
 from survey.extensions import db
 from survey.models import Code, Coder, CodingDocument, Segment, Study, User
 from survey.services.coding import demo, segments, workspace
 from tests.conftest import make_app
-from tests.factories import STAFF_PASSWORD
-from tests.survey.browser.conftest import TIMEOUT_MS, LiveServer, QuietHandler, origin
-from tests.survey.browser.pages import press
+from tests.survey.browser.conftest import LiveServer, origin, serving
+from tests.survey.browser.staff import SignedIn, signed_in_page
 from tests.survey.browser.test_accessibility import MARKUP, RUN_AXE, WCAG_TAGS, WIDTHS, describe
 from tests.survey.coding.helpers import add_code, code_span, coder
 
 if TYPE_CHECKING:
     from flask import Flask
-    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -122,17 +118,6 @@ def pages(ids: Workspace) -> dict[str, str]:
     }
 
 
-@dataclass
-class SignedIn:
-    """The module's live server, its page paths, and the lead's browser page on it."""
-
-    server: LiveServer
-    paths: dict[str, str]
-    page: Page
-    requests: list[str] = field(default_factory=list)  # every URL the page asked for
-    refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy blocked
-
-
 @pytest.fixture(scope="module")
 def coding_server(
     tmp_path_factory: pytest.TempPathFactory,
@@ -140,39 +125,16 @@ def coding_server(
     """Serve an app holding the coding demo on a free port, for the whole module."""
     app = make_app(tmp_path_factory.mktemp("coding-pages"))
     ids, email = build_workspace(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}"), email, pages(ids)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, dispose=True) as server:
+        yield server, email, pages(ids)
 
 
 @pytest.fixture(scope="module")
 def signed_in(browser, coding_server) -> Iterator[SignedIn]:
     """One browser page, signed in as the study's lead, reused by every test of the module."""
     server, email, paths = coding_server
-    context = browser.new_context(
-        base_url=server.url, viewport={"width": 320, "height": WIDTHS[320]}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    session = SignedIn(server, paths, context.new_page())
-    context.on("request", lambda request: session.requests.append(request.url))
-    session.page.on(
-        "console", lambda m: session.refused.append(m.text) if "Security Policy" in m.text else None
-    )
-    session.page.goto("/studio/login")
-    session.page.get_by_label("Email address").fill(email)
-    session.page.get_by_label("Password").fill(STAFF_PASSWORD)
-    press(session.page, "Sign in")
-    yield session
-    context.close()
+    with signed_in_page(browser, server, email, paths, 320, WIDTHS[320]) as session:
+        yield session
 
 
 KINDS = (

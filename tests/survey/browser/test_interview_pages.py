@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from instruments import load_library
 from survey.extensions import db, write_transaction
@@ -43,8 +41,8 @@ from tests.survey.browser.conftest import (
     SCREENSHOTS,
     TIMEOUT_MS,
     LiveServer,
-    QuietHandler,
     origin,
+    serving,
 )
 from tests.survey.browser.pages import press
 from tests.survey.browser.test_accessibility import MARKUP, RUN_AXE, WCAG_TAGS, WIDTHS, describe
@@ -140,17 +138,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     """Serve an app holding the studies on a free port, for the whole module."""
     app = make_app(tmp_path_factory.mktemp("interview-pages"))
     data = build(app)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{httpd.server_port}"), data
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app, dispose=True) as live:
+        yield live, data
 
 
 @dataclass
