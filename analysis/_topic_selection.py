@@ -13,13 +13,23 @@ every fit is then judged on three counts:
 - distinct: at least ``GOOD_DISTINCT`` of its top 10 words are in no other
   topic's top 10 (the per-topic side of topic diversity).
 
-A topic that passes all three is *good*. The rule (:data:`RULE`) picks the k
-with the most good topics net of the others (``good - (k - good)``): each good
-topic is worth reading, each other topic costs an analyst the time to read
-and discard it. Ties go to the smaller k. Mean coherence, diversity and
-stability are recorded for every k so that the choice can be checked.
-The grid is coarse first (about six values over the range), then refined at
-half the spacing around the best coarse value.
+A topic that passes all three is *good*. A k is *worthwhile* when at least
+half its topics are good (:data:`GOOD_SHARE`): reading its topics pays off.
+Among the worthwhile k (all k when none is, as on very short texts whose
+words rarely share a document) the rule (:data:`RULE`) picks the *bend* of
+the mean coherence curve: the k whose mean NPMI lies farthest
+from the straight line joining the first and the last k tried (the "knee" or
+"elbow" of Satopaa, Albrecht, Irwin and Raghavan, 2011, "Finding a 'Kneedle'
+in a haystack"). Coherence falls quickly while broad topics split into real
+themes and slowly once topics only split hairs; the bend marks the change.
+A curve that rises to a peak and then falls (a few clear themes) bends at
+the peak. Ties go to the smaller k. The coherence curve averages over k
+topics and every seed, so it is far less noisy than counts of good topics
+(the earlier rule, the most good topics net of the others, followed a nearly
+flat and noisy curve on 20 Newsgroups and chose anywhere from 12 to 29).
+The grid is coarse first (about nine values over the range), then refined at
+half the spacing around the coarse bend; the bend is then found again over
+every k tried (the line still joins the ends of the range).
 """
 
 from __future__ import annotations
@@ -38,12 +48,16 @@ from analysis.coherence import npmi_coherence, topic_diversity
 GOOD_STABILITY = 0.5
 GOOD_NPMI = 0.0
 GOOD_DISTINCT = 0.5
+GOOD_SHARE = 0.5
+COARSE_POINTS = 9
 RULE = (
-    "the k with the most good topics net of the others (good - (k - good)); a topic is good "
-    f"when it is stable (mean matched Jaccard of its top 10 words with the other seeds' fits "
-    f">= {GOOD_STABILITY}), coherent (NPMI of its top 10 words > {GOOD_NPMI}) and distinct "
-    f"(>= {GOOD_DISTINCT:.0%} of its top 10 words in no other topic's top 10); ties go to the "
-    "smaller k"
+    "the bend (knee) of the mean coherence curve: among the k where at least half the topics are "
+    "good (or every k if none is), the k whose mean NPMI of its topics' top 10 words, averaged "
+    "over the seeds, lies farthest from the straight line joining the first and last k tried "
+    "(Satopaa et al. 2011); ties go to the smaller k. A topic is good when it is "
+    f"stable (mean matched Jaccard of its top 10 words with the other seeds' fits >= "
+    f"{GOOD_STABILITY}), coherent (NPMI > {GOOD_NPMI}) and distinct (>= {GOOD_DISTINCT:.0%} of "
+    "its top 10 words in no other topic's top 10)"
 )
 
 #: fit(k, seed) -> components (k x n_terms) of a model fitted from that random start.
@@ -61,13 +75,8 @@ class SweepPoint:
     stability: float
     good: float
 
-    @property
-    def net_good(self) -> float:
-        """Return good topics minus the others: what an analyst gains from reading k topics."""
-        return 2 * self.good - self.k
 
-
-def coarse_grid(low: int, high: int, points: int = 6) -> list[int]:
+def coarse_grid(low: int, high: int, points: int = COARSE_POINTS) -> list[int]:
     """Return about `points` evenly spaced k from low to high, both included."""
     return sorted({round(float(k)) for k in np.linspace(low, high, min(points, high - low + 1))})
 
@@ -129,9 +138,29 @@ def score_k(
     )
 
 
+def bend_distances(ks: Sequence[int], values: Sequence[float]) -> np.ndarray:
+    """Return each point's distance from the chord joining the first and last points (scaled 0-1).
+
+    Both axes are scaled to 0-1 first, so the distance does not depend on units.
+    """
+    x = np.asarray(ks, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if len(x) < 3 or np.ptp(y) == 0:
+        return np.zeros(len(x))
+    x = (x - x[0]) / (x[-1] - x[0])
+    y = (y - y.min()) / np.ptp(y)
+    chord = y[0] + (y[-1] - y[0]) * x
+    return np.abs(y - chord) / np.hypot(1.0, y[-1] - y[0])
+
+
 def choose_k(points: Sequence[SweepPoint]) -> int:
-    """Return the k the documented rule picks from the sweep (ties go to the smaller k)."""
-    return min(points, key=lambda p: (-round(p.net_good, 9), p.k)).k
+    """Return the k the documented rule picks: the bend of mean coherence among worthwhile k."""
+    ordered = sorted(points, key=lambda p: p.k)
+    distances = bend_distances([p.k for p in ordered], [p.coherence for p in ordered])
+    worthwhile = np.array([p.good >= GOOD_SHARE * p.k for p in ordered])
+    if worthwhile.any():
+        distances = np.where(worthwhile, distances, -1.0)
+    return ordered[int(np.argmax(np.round(distances, 9)))].k
 
 
 def select_k(
@@ -147,7 +176,7 @@ def select_k(
     low, high = k_range
     coarse = coarse_grid(low, high)
     points: list[SweepPoint] = []
-    total = len(coarse) + 4  # the refinement adds at most about four k
+    total = len(coarse) + 4  # the refinement adds at most four k
     for k in coarse:
         progress(len(points) / total, f"Trying {k} topics")
         points.append(score_k(k, fit, binary, n_seeds, seed + k))

@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from analysis import topics
+from analysis._topic_selection import SweepPoint, bend_distances, choose_k
 from analysis.text import document_term_matrix
 from analysis.topics import MAX_DOCUMENT_WORDS, MIN_DOCUMENTS, TopicModel, TopicModelError
 
@@ -131,14 +132,43 @@ def test_the_same_seed_gives_the_same_topics_and_weights(method: str, corpus) ->
     assert np.array_equal(first.transform(corpus[0]), second.transform(corpus[0]))
 
 
-def test_auto_picks_the_number_of_planted_themes_and_records_the_sweep(corpus) -> None:
-    model = TopicModel("auto", random_state=0, k_range=(2, 7)).fit(corpus[0])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_auto_picks_the_number_of_planted_themes_and_records_the_sweep(corpus, seed) -> None:
+    model = TopicModel("auto", random_state=seed, k_range=(2, 7)).fit(corpus[0])
     sweep = model.selection_
     assert sweep["chosen"] == model.n_topics_ == 3
     assert sweep["k"] == sorted(sweep["k"]) and 3 in sweep["k"]
     for key in ("coherence", "diversity", "stability", "good"):
         assert len(sweep[key]) == len(sweep["k"])
-    assert "good" in sweep["rule"]
+    assert "bend" in sweep["rule"]
+
+
+@pytest.mark.parametrize(
+    ("values", "bend"),
+    [
+        ([1.0, 0.5, 0.4, 0.3, 0.2], 1),  # a fast fall then a slow one: the knee
+        ([0.2, 1.0, 0.9, 0.6, 0.0], 1),  # a rise to a peak: the peak
+        ([0.0, 0.1, 0.2, 0.3, 0.4], 0),  # a straight line has no bend: the first point
+    ],
+)
+def test_the_bend_is_the_point_farthest_from_the_chord(values, bend) -> None:
+    distances = bend_distances(range(len(values)), values)
+    assert int(np.argmax(distances.round(9))) == bend
+
+
+def test_the_bend_distance_matches_the_hand_computed_one() -> None:
+    # points (0, 1), (1, 0.5), (2, 0) scaled to 0-1: (0, 1), (0.5, 0.5), (1, 0) all on the chord
+    # y = 1 - x; moving the middle to 0.25 puts it 0.25 / sqrt(2) below the chord
+    assert np.allclose(bend_distances([0, 1, 2], [1.0, 0.25, 0.0]), [0, 0.25 / np.sqrt(2), 0])
+
+
+def test_choose_k_skips_sweeps_where_most_topics_are_not_good() -> None:
+    points = [
+        SweepPoint(k, coherence=c, diversity=1.0, stability=1.0, good=g)
+        for k, c, g in [(2, 1.0, 2), (3, 0.3, 1), (4, 0.25, 2), (5, 0.2, 5)]
+    ]  # the bend is at k = 3, but only one of its three topics is good
+    assert choose_k(points) == 4
+    assert choose_k([SweepPoint(p.k, p.coherence, 1.0, 1.0, good=0) for p in points]) == 3
 
 
 def test_progress_reports_climb_to_one_without_any_respondent_text(corpus) -> None:
