@@ -20,7 +20,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
@@ -161,6 +161,8 @@ def latest(
 
 def _checked(session: Session, job: AnalysisJob) -> AnalysisJob:
     """Restart or fail `job` if it is running with a stale heartbeat; return it, fresh."""
+    if job.status == "queued":
+        return _handed_again(session, job)
     if job.status != "running" or job.heartbeat_at is None:
         return job
     runtime = queue.runtime_for(session)
@@ -190,6 +192,39 @@ def _checked(session: Session, job: AnalysisJob) -> AnalysisJob:
             .execution_options(synchronize_session=False)
         )
     if changed.rowcount == 1 and retry:  # only the page that changed it dispatches
+        _dispatch(session, job, runtime)
+    session.refresh(job)
+    return job
+
+
+def _handed_again(session: Session, job: AnalysisJob) -> AnalysisJob:
+    """Hand a job queued in a web process's thread again when it has waited too long.
+
+    The thread lives in one web process: if that process ended (a restart, a
+    deploy) before running the job, nothing else would. A job queued longer
+    than the stale time is handed to this process's thread, at most once per
+    stale time (``heartbeat_at`` marks the hand-over). Running it twice is
+    harmless: the second run finds it done, or takes it over by its attempt
+    number, and only one result is ever stored.
+    """
+    runtime = queue.runtime_for(session)
+    if runtime.mode != "thread":  # RQ keeps its own queue; inline jobs never wait
+        return job
+    cutoff = stale_before(runtime.settings)
+    if _naive_utc(job.heartbeat_at or job.created_at) >= cutoff:
+        return job
+    waited = or_(
+        AnalysisJob.heartbeat_at < cutoff,
+        and_(AnalysisJob.heartbeat_at.is_(None), AnalysisJob.created_at < cutoff),
+    )
+    with write_transaction(session):
+        changed = session.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.id == job.id, AnalysisJob.status == "queued", waited)
+            .values(heartbeat_at=now())
+            .execution_options(synchronize_session=False)
+        )
+    if changed.rowcount == 1:  # only the page that marked it hands it over
         _dispatch(session, job, runtime)
     session.refresh(job)
     return job

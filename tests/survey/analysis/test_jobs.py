@@ -410,3 +410,25 @@ def test_withdrawing_a_response_removes_its_topic_shares_and_suggestions(app, cl
 
     assert "Your answers are deleted" in other.html
     assert derived_rows(app, job_id) == (1, 2, 2)
+
+
+def test_in_thread_mode_a_job_whose_process_ended_before_running_it_is_handed_over_again(
+    app_with, fake
+):
+    app = app_with(HEARD_JOBS="thread", HEARD_JOB_STALE_SECONDS=60)
+    study_id = text_study(app, 12)
+    with app.app_context(), write_transaction(db.session):
+        job = AnalysisJob(
+            study_id=study_id,
+            kind="topics",
+            params_json=json.dumps({**TOPICS, "item_id": "story", "seed": 0, "segmenting": "auto"}),
+            created_at=now() - dt.timedelta(minutes=5),
+        )
+        db.session.add(job)  # queued by a process that ended: no thread has it
+        db.session.flush()
+        job_id, public_id = job.id, job.public_id
+
+    assert _look(app, study_id, public_id).status in ("queued", "running", "done")
+    app.extensions["heard_jobs"].dispatch.wait()
+    assert _look(app, study_id, public_id).status == "done"
+    assert derived_rows(app, job_id)[0] == 1
