@@ -38,12 +38,15 @@ lint: $(STAMP)
 test-sqlite: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL when a server answers (CI requires one).
+# The app's suite again on PostgreSQL when a server answers (CI requires one). The
+# libraries' tests (tests/analysis, tests/coding, tests/instruments) never touch a
+# database, so they run once, above.
+LIBRARY_TESTS := --ignore=tests/analysis --ignore=tests/coding --ignore=tests/instruments
 test-postgres: $(STAMP)
 	@url=$$($(BIN)/python tools/find_postgres.py) ; \
 	if [ -n "$$url" ]; then \
 		echo "== again on PostgreSQL ($$url)"; \
-		HEARD_TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS) ; \
+		HEARD_TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -m "not browser" $(LIBRARY_TESTS) $(PYTEST_ARGS) ; \
 	elif [ "$$HEARD_REQUIRE_SERVICES" = "1" ]; then \
 		echo "HEARD_REQUIRE_SERVICES=1 but no PostgreSQL answers"; exit 1; \
 	else echo "== PostgreSQL suite skipped: no server answers (set HEARD_TEST_POSTGRES_URL)"; fi
