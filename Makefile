@@ -35,8 +35,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check survey instruments coding analysis tests bench tools
 	$(BIN)/lint-imports
 
+# Tests run on every core (pytest-xdist); each worker has its own database.
+XDIST ?= -n auto
+
 test-sqlite: $(STAMP) node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The app's suite again on PostgreSQL when a server answers (CI requires one). The
 # libraries' tests (tests/analysis, tests/coding, tests/instruments) never touch a
@@ -46,7 +49,7 @@ test-postgres: $(STAMP)
 	@url=$$($(BIN)/python tools/find_postgres.py) ; \
 	if [ -n "$$url" ]; then \
 		echo "== again on PostgreSQL ($$url)"; \
-		HEARD_TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -m "not browser" $(LIBRARY_TESTS) $(PYTEST_ARGS) ; \
+		HEARD_TEST_DATABASE_URL=$$url $(BIN)/python -m pytest $(XDIST) -m "not browser" $(LIBRARY_TESTS) $(PYTEST_ARGS) ; \
 	elif [ "$$HEARD_REQUIRE_SERVICES" = "1" ]; then \
 		echo "HEARD_REQUIRE_SERVICES=1 but no PostgreSQL answers"; exit 1; \
 	else echo "== PostgreSQL suite skipped: no server answers (set HEARD_TEST_POSTGRES_URL)"; fi

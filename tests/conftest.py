@@ -29,7 +29,31 @@ settings.load_profile("heard-ci" if os.environ.get("HEARD_REQUIRE_SERVICES") == 
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-TEST_DATABASE_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
+
+
+def worker_database(url: str) -> str:
+    """Return `url`, or for a pytest-xdist worker its own database beside it (made if missing).
+
+    Every test drops and creates the tables, so two workers must never share
+    a PostgreSQL database; SQLite files live in each test's own folder.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    server = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(server, autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if found.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = worker_database(os.environ.get("HEARD_TEST_DATABASE_URL", ""))
 
 
 def database_url(tmp_path: Path) -> str:
