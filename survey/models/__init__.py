@@ -13,6 +13,7 @@ from survey.models.coding import (
     Segment,
     TranscriptTurn,
 )
+from survey.models.keys import StudyKey
 from survey.models.respondent import Answer, InterviewEvent, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
 from survey.models.staff import AuditEvent, Membership, SiteSetting, User
@@ -41,6 +42,7 @@ __all__ = [
     "Segment",
     "SiteSetting",
     "Study",
+    "StudyKey",
     "StudyVersion",
     "Submission",
     "TranscriptTurn",

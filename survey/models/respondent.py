@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -43,6 +43,8 @@ class Response(db.Model):
     started_on: Mapped[dt.date] = mapped_column(Date, default=today)
     updated_on: Mapped[dt.date] = mapped_column(Date, default=today, index=True)
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The respondent asked that their words never be quoted (instrument `quote_consent`).
+    no_quotes: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True

@@ -58,6 +58,12 @@ class Study(db.Model):
     opens_on: Mapped[dt.date | None] = mapped_column(Date)
     closes_on: Mapped[dt.date | None] = mapped_column(Date)
     retention_days: Mapped[int] = mapped_column(Integer, default=730, server_default="730")
+    # The day after which `heard purge` deletes the study's data (null: closes_on + retention_days).
+    retain_until: Mapped[dt.date | None] = mapped_column(Date)
+    # The day `heard purge` deleted the study's data; the study row stays as a tombstone.
+    purged_on: Mapped[dt.date | None] = mapped_column(Date)
+    # JSON: how the de-identified export treats quasi-identifiers (docs/exports.md).
+    export_settings_json: Mapped[str | None] = mapped_column(Text)
     # JSON: the languages offered (a subset of the instrument's), or null for all.
     languages_json: Mapped[str | None] = mapped_column(Text)
     # JSON: {language: [{name, phone, url, description}]} replacing the instrument's lists.
