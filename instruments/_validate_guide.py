@@ -3,7 +3,7 @@
 A guide (``kind: interview_guide``) shares the top level of a survey (title,
 purpose, languages, consent read aloud, support) but has `topics` instead of
 `sections`, and stores no answers. Keys that only mean something in a
-survey (`sections`, `layout`) are refused with KEY_NOT_FOR_KIND, and so is
+survey (`sections`, `layout`, `quote_consent`) are refused with KEY_NOT_FOR_KIND, and so is
 `topics` in a survey, so a person who forgot `kind` is told what to add.
 """
 
@@ -18,13 +18,14 @@ from instruments._validate_yaml import line_of
 from instruments.errors import ErrorCode
 from instruments.schema import Text, Topic
 
-SURVEY_ONLY = ("sections", "layout")
+SURVEY_ONLY = ("sections", "layout", "quote_consent")
 GUIDE_ONLY = ("topics",)
 TOPIC_REQUIRED = ("id", "title", "prompts")
 TOPIC_OPTIONAL = ("follow_ups", "content_note", "sensitive")
 _HINTS = {
     "sections": "an interview guide has `topics` instead of sections",
     "layout": "an interview guide is shown as one page of topics, so remove it",
+    "quote_consent": "a guide's notes are not a response, so ask it in the consent you read aloud",
     "topics": "`topics` belong to an interview guide (add `kind: interview_guide`)",
 }
 

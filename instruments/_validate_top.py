@@ -11,6 +11,7 @@ from instruments._validate_conditions import check_conditions
 from instruments._validate_guide import GUIDE_ONLY, SURVEY_ONLY, read_topics, report_other_kind_keys
 from instruments._validate_items import read_sections
 from instruments._validate_reader import Reader, child, describe
+from instruments._validate_yaml import BOOL, scalar_value
 from instruments.errors import ErrorCode
 from instruments.schema import (
     INTERVIEW_GUIDE,
@@ -40,7 +41,7 @@ TOP_REQUIRED = (
     "consent",
     "sections",
 )
-TOP_OPTIONAL = ("kind", "default_language", "layout", "support")
+TOP_OPTIONAL = ("kind", "default_language", "layout", "support", "quote_consent")
 
 
 def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
@@ -78,6 +79,7 @@ def read_instrument(reader: Reader, root: Node | None) -> Instrument | None:
         kind=_read_one_of(reader, entries, "kind", KINDS, ErrorCode.KIND_UNKNOWN),
         layout=_read_one_of(reader, entries, "layout", LAYOUTS, ErrorCode.LAYOUT_UNKNOWN),
         topics=read_topics(reader, entries.get("topics")) if guide else (),
+        quote_consent=_read_quote_consent(reader, entries.get("quote_consent")),
     )
 
 
@@ -171,6 +173,18 @@ def _read_one_of(
     if value is not None and value not in allowed:
         reader.report(code, key, entries[key], value=value)
     return value or allowed[0]
+
+
+def _read_quote_consent(reader: Reader, node: Node | None) -> bool:
+    """Return whether respondents are asked if their words may be quoted (default: not asked)."""
+    if node is None:
+        return False
+    if isinstance(node, ScalarNode) and node.tag == BOOL:
+        return bool(scalar_value(node))
+    found = describe(node)
+    found = repr(node.value) if found == "text" else found
+    reader.report(ErrorCode.QUOTE_CONSENT_INVALID, "quote_consent", node, found=found)
+    return False
 
 
 def _read_organisation(reader: Reader, node: Node | None) -> Organisation | None:

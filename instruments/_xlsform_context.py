@@ -36,6 +36,7 @@ HEARD_VALUE_COLUMNS = frozenset(
         "heard_contact_phone",
         "heard_estimated_minutes",
         "heard_layout",
+        "heard_quote_consent",
     }
 )
 """Heard's own columns that hold one plain value; its other ``heard_`` columns hold text."""

@@ -181,7 +181,9 @@ def _settings_row(instrument: Instrument, writer: _Writer) -> Row:
         row |= writer.texts(column, _at(instrument, path))
     for column, path in VALUE_SETTINGS:
         value = _at(instrument, path)
-        if value is not None:
+        if isinstance(value, bool):  # quote_consent: written only when asked, as XLSForm's yes
+            row |= {column: "yes"} if value else {}
+        elif value is not None:
             row[column] = str(value)
     for code, resources in instrument.support.items():
         for number, resource in enumerate(resources, start=1):

@@ -17,6 +17,8 @@ import math
 import re
 from collections.abc import Iterator
 
+from pyxform import aliases
+
 from instruments._xlsform_context import Languages
 from instruments._xlsform_sheets import Row
 from instruments.schema import Consent, Instrument, Text
@@ -70,6 +72,7 @@ VALUE_SETTINGS: tuple[tuple[str, str], ...] = (
     ("heard_contact_phone", "contact.phone"),
     ("heard_estimated_minutes", "estimated_minutes"),
     ("heard_layout", "layout"),
+    ("heard_quote_consent", "quote_consent"),
 )
 """Plain values of the top level (one, not one per language)."""
 
@@ -106,7 +109,7 @@ def read_settings(row: Row | None, languages: Languages, sections: list[dict]) -
     for column, path in VALUE_SETTINGS:
         value = row.get(column) if row else None
         if value is not None:
-            _set(document, path, _whole_number(value) if column.endswith("minutes") else value)
+            _set(document, path, _plain_value(column, value))
     contact = document.setdefault("contact", {})
     if not {"email", "phone", "address"} & set(contact):
         contact["address"] = placeholder(languages.order, CONTACT_PLACEHOLDER)
@@ -133,6 +136,15 @@ def estimate_minutes(sections: list[dict]) -> int:
         1 for section in sections for item in section["items"] if item.get("type") != "note"
     )
     return max(1, min(240, math.ceil(questions * MINUTES_PER_QUESTION)))
+
+
+def _plain_value(column: str, text: str) -> int | bool | str:
+    """Return a settings value as the YAML document needs it; Heard's checks report the rest."""
+    if column.endswith("minutes"):
+        return _whole_number(text)
+    if column == "heard_quote_consent":
+        return aliases.yes_no.get(text.strip(), text)
+    return text
 
 
 def _whole_number(text: str) -> int | str:

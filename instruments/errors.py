@@ -87,6 +87,11 @@ class ErrorCode(Enum):
         "ESTIMATED_MINUTES",
         "`estimated_minutes` must be a whole number from 1 to 240, not {value}.",
     )
+    QUOTE_CONSENT_INVALID = (
+        "QUOTE_CONSENT_INVALID",
+        "`quote_consent` must be true (ask each respondent whether their words may be quoted) "
+        "or false, not {found}.",
+    )
     INVALID_URL = (
         "INVALID_URL",
         "'{value}' is not a web address starting with https:// or http://.",

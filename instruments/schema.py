@@ -240,6 +240,7 @@ class Instrument:
     kind: str = SURVEY
     layout: str = "section"
     topics: tuple[Topic, ...] = ()
+    quote_consent: bool = False
     content_hash: str = ""
     source: str = field(default="", repr=False, compare=False)
 

@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from survey import models  # noqa: F401  (registers the tables)
+    from survey.keyring import init_keyring
     from survey.web.auth import init_auth
     from survey.web.headers import init_headers
     from survey.web.respondent_view import init_translations
@@ -48,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     from survey.worker import init_jobs
 
     db.init_app(app)
+    init_keyring(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     init_translations(app)

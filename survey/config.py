@@ -61,6 +61,9 @@ def settings_from(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "HEARD_SESSION_IDLE_DAYS": int(environ.get("HEARD_SESSION_IDLE_DAYS", "2")),
         # Staff sessions end after this many minutes without a request.
         "HEARD_STAFF_IDLE_MINUTES": int(environ.get("HEARD_STAFF_IDLE_MINUTES", "30")),
+        # The master key that wraps every study's data key (base64url, 32 bytes; several,
+        # comma-separated, while rotating: the first is current). Unset: the instance key file.
+        "HEARD_DATA_KEY": environ.get("HEARD_DATA_KEY", ""),
         "HEARD_UPLOAD_MAX_BYTES": int(environ.get("HEARD_UPLOAD_MAX_BYTES", str(1024 * 1024))),
         # Analysis jobs: RQ on Redis when a URL is set, else a thread in the web process.
         # HEARD_JOBS: "auto" (that rule; tests run inline), "inline", "thread" or "redis".

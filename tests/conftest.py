@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
 
 from survey import create_app
 from survey.extensions import db
-from survey.services import accounts
+from survey.services import accounts, phrases
+from tests import databases
 from tests.factories import signed_in
 
 # Property tests: no per-example deadline (a loaded CI machine is slow, not wrong);
@@ -27,6 +29,20 @@ settings.register_profile("heard", deadline=None, suppress_health_check=[HealthC
 settings.register_profile("heard-ci", parent=settings.get_profile("heard"), derandomize=True)
 settings.load_profile("heard-ci" if os.environ.get("HEARD_REQUIRE_SERVICES") == "1" else "heard")
 
+
+def use_cheap_hashing() -> None:
+    """Hash passwords and phrases at argon2id's smallest cost (8 KiB, one pass).
+
+    OWASP's cost (19 MiB, two passes) takes tens of milliseconds a hash, and
+    every test account costs four; tests that check the production cost ask
+    for it with the `owasp_hashing` fixture.
+    """
+    accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    phrases.use_cost(memory_kib=8, time_cost=1)
+
+
+use_cheap_hashing()
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -34,8 +50,8 @@ SHARED = REPO.parent / "shared"
 def worker_database(url: str) -> str:
     """Return `url`, or for a pytest-xdist worker its own database beside it (made if missing).
 
-    Every test drops and creates the tables, so two workers must never share
-    a PostgreSQL database; SQLite files live in each test's own folder.
+    Every test empties the tables (tests/databases.py), so two workers must never
+    share a PostgreSQL database; SQLite files live in each test's own folder.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not url or not worker or not url.startswith("postgresql"):
@@ -63,6 +79,10 @@ def database_url(tmp_path: Path) -> str:
 
 def make_app(tmp_path: Path, **config: object) -> Flask:
     """Build an app on a fresh, empty schema."""
+    own_database = "HEARD_DATABASE_URL" not in config
+    copied = False
+    if own_database and not TEST_DATABASE_URL:
+        copied = databases.copy_sqlite_template(tmp_path / "heard.db", db.metadata)
     settings = {
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -72,8 +92,11 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
     }
     app = create_app(settings)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if own_database and TEST_DATABASE_URL:
+            databases.empty_postgres(db.engine, db.metadata)
+        elif not copied:
+            db.drop_all()
+            db.create_all()
     return app
 
 
@@ -125,6 +148,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     stopped = Clock(1_800_000_000.0)
     monkeypatch.setattr(accounts, "seconds_now", stopped)
     return stopped
+
+
+@pytest.fixture
+def owasp_hashing() -> Iterator[None]:
+    """Hash passwords and phrases at the production cost during the test."""
+    accounts.use_password_hasher(accounts.OWASP_HASHER)
+    phrases.use_cost(memory_kib=phrases.ARGON2_MEMORY_KIB, time_cost=phrases.ARGON2_TIME_COST)
+    yield
+    use_cheap_hashing()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -14,10 +15,14 @@ from coding.errors import CodingError
 from instruments import InstrumentInvalid, library_names, load_instrument, load_library
 from instruments.lint import format_findings, lint_instrument
 from survey.cli.analyse import analyse_group
+from survey.cli.backup import backup_command, restore_command
+from survey.cli.export import export_command
+from survey.cli.keys import keys_group
 from survey.cli.worker import worker_command
 from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
-from survey.services import accounts, exports, responses, staff_admin, web_sessions
+from survey.sealing import SealingError
+from survey.services import accounts, responses, retention, staff_admin, web_sessions
 from survey.services.coding import demo as coding_demo
 from survey.services.coding import exchange, exchange_import, redaction_review
 from survey.services.coding.exchange_import import ImportRefused
@@ -138,31 +143,23 @@ def study_create(source: str, slug: str, publish: bool) -> None:
     click.echo(f"Study {study.slug!r} created ({state}).")
 
 
-@click.command("export")
-@click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def export_command(slug: str, fmt: str, out: Path) -> None:
-    """Export completed responses, one row each, with a data dictionary beside them."""
-    try:
-        study = find_study(db.session, slug)
-    except StudyNotFound:
-        click.echo(f"No study called {slug!r}.", err=True)
-        sys.exit(2)
-    written = exports.export_csv(db.session, study, out)
-    click.echo(
-        f"Wrote {written.rows} responses to {out} and the dictionary to {written.dictionary}."
-    )
-
-
 @click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say which studies' data would go; delete nothing.")
 @with_appcontext
-def purge_command() -> None:
-    """Delete unsaved drafts past their lifetime, and expired sessions."""
-    drafts = responses.purge_unsaved(db.session)
-    sessions = web_sessions.purge_sessions(db.session)
-    click.echo(f"Deleted {drafts} unsaved draft(s) and {sessions} expired session(s).")
+def purge_command(dry_run: bool) -> None:
+    """Delete unsaved drafts, expired sessions and the data of studies past their retention date."""
+    if not dry_run:
+        drafts = responses.purge_unsaved(db.session)
+        sessions = web_sessions.purge_sessions(db.session)
+        click.echo(f"Deleted {drafts} unsaved draft(s) and {sessions} expired session(s).")
+    purged = retention.purge_expired(db.session, dry_run=dry_run)
+    if not purged:
+        click.echo("No study is past its retention date: no study data to delete.")
+    for study in purged:
+        verb = "would delete" if dry_run else "deleted"
+        click.echo(f"Study {study.slug!r} is past its retention date: {verb} {study.summary()}.")
+    if dry_run:
+        click.echo("Dry run: nothing was deleted.")
 
 
 @click.command("serve")
@@ -358,13 +355,39 @@ COMMANDS = (
     coding_group,
     worker_command,
     analyse_group,
+    keys_group,
+    backup_command,
+    restore_command,
 )
+
+
+def _guarded(command: click.Command) -> click.Command:
+    """Make a missing or wrong data key one clear line and exit 1, never a traceback."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _guarded(sub)
+        return command
+    original = command.callback
+    if original is None or getattr(original, "heard_guarded", False):
+        return command
+
+    @functools.wraps(original)
+    def callback(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except SealingError as error:
+            click.echo(f"The data key is missing or wrong: {error}", err=True)
+            sys.exit(1)
+
+    callback.heard_guarded = True
+    command.callback = callback
+    return command
 
 
 def register_cli(app: Flask) -> None:
     """Add the `heard` subcommands to `app`."""
     for command in COMMANDS:
-        app.cli.add_command(command)
+        app.cli.add_command(_guarded(command))
 
 
 def _create_app():

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.extensions import db
+from survey.models.sealed import SealedText, sealed_columns
 from survey.models.staff import now
 
 JOB_KINDS = ("topics", "suggestions")
@@ -74,6 +75,7 @@ class AnalysisJob(db.Model):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+@sealed_columns
 class AnalysisResult(db.Model):
     """The whole output of one finished job, with what is needed to reproduce it."""
 
@@ -84,7 +86,7 @@ class AnalysisResult(db.Model):
         ForeignKey("analysis_job.id", ondelete="CASCADE"), unique=True
     )
     # Topics (terms, NPMI), the k sweep, per-code precision and recall: no text.
-    result_json: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str] = mapped_column(SealedText())
     n_topics: Mapped[int | None] = mapped_column(Integer)
     seed: Mapped[int | None] = mapped_column(Integer)
     # {"scikit-learn": "1.5.2", "nltk": "3.9", "heard": "0.1.0", ...}

@@ -31,6 +31,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
+from survey.models.sealed import SealedText, sealed_columns
 from survey.models.staff import now
 from survey.models.studies import today
 
@@ -65,6 +66,7 @@ class CodingCase(db.Model):
     )
 
 
+@sealed_columns
 class CodingDocument(db.Model):
     """A codable text: one free-text answer, or a transcript."""
 
@@ -85,7 +87,7 @@ class CodingDocument(db.Model):
     # The question answered (answers); None for a transcript.
     item_id: Mapped[str | None] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText())
     length: Mapped[int] = mapped_column(Integer)  # code points
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
     # The automatic redaction pass has stored its proposals (until then they
@@ -214,6 +216,7 @@ class Coder(db.Model):
     collapse_distressing: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+@sealed_columns
 class Segment(db.Model):
     """One code applied by one coder to `[start, end)` of one document."""
 
@@ -232,7 +235,7 @@ class Segment(db.Model):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    memo: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(SealedText(), default="")
     distressing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
@@ -241,6 +244,7 @@ class Segment(db.Model):
     coder: Mapped[Coder] = relationship()
 
 
+@sealed_columns
 class Memo(db.Model):
     """A memo on the study's coding project, a code, or a document."""
 
@@ -268,7 +272,7 @@ class Memo(db.Model):
         ForeignKey("coding_document.id", ondelete="CASCADE")
     )
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(SealedText(), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
@@ -286,6 +290,7 @@ class CodingSettings(db.Model):
     unit: Mapped[str] = mapped_column(String(16), default="answer")
 
 
+@sealed_columns
 class CodingLogEntry(db.Model):
     """One coding action (append-only): who, what, when; undo is a new entry.
 
@@ -302,7 +307,7 @@ class CodingLogEntry(db.Model):
     )
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     action: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[str] = mapped_column(Text, default="{}")
+    payload: Mapped[str] = mapped_column(SealedText(), default="{}")
     # The entry this one undoes (for action "undo").
     undoes_id: Mapped[int | None] = mapped_column(
         ForeignKey("coding_log.id", ondelete="SET NULL"), unique=True

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.extensions import db
 from survey.models.studies import today
+
+
+def new_key_id() -> str:
+    """Return a random key id (64 bits, hex)."""
+    return secrets.token_hex(8)
 
 
 class StudyKey(db.Model):
@@ -19,7 +25,9 @@ class StudyKey(db.Model):
 
     __tablename__ = "study_key"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random and never reused: sealed texts name their key by it, and a process
+    # that cached a destroyed key must never find it again under a new study.
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_key_id)
     study_id: Mapped[int] = mapped_column(
         ForeignKey("study.id", ondelete="CASCADE"), unique=True
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
+from survey.models.sealed import SealedText
 from survey.models.studies import today
 
 RESPONSE_STATUSES = ("in_progress", "completed")
@@ -65,7 +66,8 @@ class Answer(db.Model):
         ForeignKey("response.id", ondelete="CASCADE"), index=True
     )
     item_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[str | None] = mapped_column(Text)
+    # Free text is sealed with the study's key (`responses`); choices and numbers are not.
+    value: Mapped[str | None] = mapped_column(SealedText(strict=False))
     code: Mapped[str | None] = mapped_column(String(32))
 
     response: Mapped[Response] = relationship(back_populates="answers")

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from instruments.schema import Item
+from instruments.schema import Instrument, Item
 from survey.services.messages import N_
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "scale", "yes_no")
@@ -296,3 +296,14 @@ def decode(value: str | None, code: str | None) -> Stored:
     if code is not None:
         return Stored(code=code)
     return Stored(value=json.loads(value) if value is not None else None)
+
+
+def free_text_ids(instrument: Instrument) -> frozenset[str]:
+    """Return the answer keys that hold a respondent's own words (sealed at rest)."""
+    keys = set()
+    for item in instrument.answerable_items():
+        if item.type in ("short_text", "long_text"):
+            keys.add(item.id)
+        if item.self_describe:
+            keys.add(f"{item.id}__text")
+    return frozenset(keys)

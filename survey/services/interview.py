@@ -220,11 +220,22 @@ def stop(
 
 
 def submit(
-    session: Session, study: Study, response_id: str, actor: User, instrument: Instrument, key: str
+    session: Session,
+    study: Study,
+    response_id: str,
+    actor: User,
+    instrument: Instrument,
+    key: str,
+    *,
+    quote_choice: str | None = None,
 ) -> str:
-    """Submit an interview at its end; return the withdrawal phrase for the respondent."""
+    """Submit an interview at its end; return the withdrawal phrase for the respondent.
+
+    `quote_choice` is the respondent's answer to "May we quote your words?"
+    (only "yes" allows it; see `services.quotes`).
+    """
     live_interview(session, study, response_id)
-    phrase = responses.submit(session, response_id, instrument, key)
+    phrase = responses.submit(session, response_id, instrument, key, quote_choice=quote_choice)
     with write_transaction(session):
         audit.record(session, actor, "interview.submit", study, response=short_id(response_id))
     return phrase

@@ -22,6 +22,8 @@ REDACT = "redact"  # read raw free text, review redactions, export unredacted
 INTERVIEW = "interview"  # administer the study's instrument or guide to a respondent
 LEAD_CODING = "lead_coding"  # blind mode, reveal, compare and reconcile coders, import projects
 ANALYSE = "analyse"  # descriptives, topic models, words in context, code suggestions (redacted)
+EXPORT = "export"  # the de-identified export (redacted text, coarsened, small groups hidden)
+EXPORT_FULL = "export_full"  # download the full export, with a typed reason (audited)
 
 ROLE_ACTIONS = {
     "admin": {
@@ -35,10 +37,22 @@ ROLE_ACTIONS = {
         INTERVIEW,
         REDACT,
         ANALYSE,
+        EXPORT,
+        EXPORT_FULL,
     },
-    "researcher": {VIEW, EDIT, MANAGE_TEAM, CREATE_STUDY, CODE, LEAD_CODING, INTERVIEW, ANALYSE},
-    "analyst": {VIEW, CODE, ANALYSE},
-    "data_steward": {VIEW, REDACT},
+    "researcher": {
+        VIEW,
+        EDIT,
+        MANAGE_TEAM,
+        CREATE_STUDY,
+        CODE,
+        LEAD_CODING,
+        INTERVIEW,
+        ANALYSE,
+        EXPORT,
+    },
+    "analyst": {VIEW, CODE, ANALYSE, EXPORT},
+    "data_steward": {VIEW, REDACT, EXPORT, EXPORT_FULL},
     "interviewer": {VIEW, INTERVIEW},
 }
 

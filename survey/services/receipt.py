@@ -36,11 +36,30 @@ def _answers_line(questions: int, own_words: int) -> Message:
     )
 
 
+def _unfinished_line(study: Study) -> Message:
+    """Say what happens to answers saved for later, or to unfinished ones."""
+    draft_days = -(-study.draft_lifetime_hours // 24) + 1
+    if study.resume_enabled:
+        return NP_(
+            "If you save and come back later, we keep your answers so far, locked with a "
+            "phrase only you are shown. If you do not save, unfinished answers are deleted "
+            "within %(num)s day.",
+            "If you save and come back later, we keep your answers so far, locked with a "
+            "phrase only you are shown. If you do not save, unfinished answers are deleted "
+            "within %(num)s days.",
+            draft_days,
+        )
+    return NP_(
+        "If you stop before the end, your answers are deleted within %(num)s day.",
+        "If you stop before the end, your answers are deleted within %(num)s days.",
+        draft_days,
+    )
+
+
 def receipt_for(study: Study, instrument: Instrument, *, session_idle_days: int) -> Receipt:
     """Return the receipt for `study` as it is configured now."""
     items = list(instrument.answerable_items())
     own_words = sum(1 for item in items if item.type in FREE_TEXT)
-    draft_days = -(-study.draft_lifetime_hours // 24) + 1
     stored = [
         _answers_line(len(items), own_words),
         N_("When you choose “Prefer not to say” or skip a question, we store that choice."),
@@ -54,26 +73,14 @@ def receipt_for(study: Study, instrument: Instrument, *, session_idle_days: int)
             session_idle_days,
         ),
     ]
-    if study.resume_enabled:
+    if instrument.quote_consent:
         stored.append(
-            NP_(
-                "If you save and come back later, we keep your answers so far, locked with a "
-                "phrase only you are shown. If you do not save, unfinished answers are deleted "
-                "within %(num)s day.",
-                "If you save and come back later, we keep your answers so far, locked with a "
-                "phrase only you are shown. If you do not save, unfinished answers are deleted "
-                "within %(num)s days.",
-                draft_days,
+            N_(
+                "Whether we may quote your words in reports. We ask you before you send your "
+                "answers. Unless you say yes, we never quote them."
             )
         )
-    else:
-        stored.append(
-            NP_(
-                "If you stop before the end, your answers are deleted within %(num)s day.",
-                "If you stop before the end, your answers are deleted within %(num)s days.",
-                draft_days,
-            )
-        )
+    stored.append(_unfinished_line(study))
     never = (
         N_("Your name or contact details. We do not ask for them."),
         N_("Your internet (IP) address."),

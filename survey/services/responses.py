@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from instruments.schema import Instrument, Section
 from survey.extensions import upsert_statement, write_transaction
 from survey.models import Answer, InstrumentVersion, Response, Study, Submission
+from survey.models.sealed import sealed_for
 from survey.models.studies import today
-from survey.services import attempts, phrases
-from survey.services.answers import Stored, decode
+from survey.services import attempts, phrases, quotes, withdrawal
+from survey.services.answers import Stored, decode, free_text_ids
 from survey.services.coding import documents
 from survey.services.errors import (
     AlreadySubmitted,
@@ -30,6 +31,7 @@ from survey.services.errors import (
     TooManyAttempts,
 )
 from survey.services.navigation import shown
+from survey.services.studies import instrument_of
 
 
 def start_response(session: Session, study: Study, language: str) -> str:
@@ -118,8 +120,19 @@ def _require_in_progress(session: Session, response_id: str) -> None:
 def _upsert(session: Session, response_id: str, answers: Mapping[str, Stored]) -> None:
     if not answers:
         return
+    study_id, source = session.execute(
+        select(Response.study_id, InstrumentVersion)
+        .join(InstrumentVersion, Response.instrument_version_id == InstrumentVersion.id)
+        .where(Response.id == response_id)
+    ).one()
+    words = free_text_ids(instrument_of(source))
     rows = [
-        {"response_id": response_id, "item_id": item_id, "value": s.encoded(), "code": s.code}
+        {
+            "response_id": response_id,
+            "item_id": item_id,
+            "value": stored_value(session, study_id, s.encoded(), item_id in words),
+            "code": s.code,
+        }
         for item_id, s in answers.items()
     ]
     statement = upsert_statement(session, Answer, rows)
@@ -128,6 +141,11 @@ def _upsert(session: Session, response_id: str, answers: Mapping[str, Stored]) -
         set_={"value": statement.excluded.value, "code": statement.excluded.code},
     )
     session.execute(statement)
+
+
+def stored_value(session: Session, study_id: int, value: str | None, words: bool) -> str | None:
+    """Return an answer's value as stored: sealed with the study's key when it is free text."""
+    return sealed_for(session, study_id, value) if words else value
 
 
 def final_answers(instrument: Instrument, answers: Mapping[str, Stored]) -> dict[str, Stored]:
@@ -154,8 +172,19 @@ def final_answers(instrument: Instrument, answers: Mapping[str, Stored]) -> dict
     return final
 
 
-def submit(session: Session, response_id: str, instrument: Instrument, secret_key: str) -> str:
-    """Submit a response once; return the withdrawal phrase, shown only now."""
+def submit(
+    session: Session,
+    response_id: str,
+    instrument: Instrument,
+    secret_key: str,
+    *,
+    quote_choice: str | None = None,
+) -> str:
+    """Submit a response once; return the withdrawal phrase, shown only now.
+
+    `quote_choice` is the answer to "May we quote your words?" ("yes", "no"
+    or None) when the instrument asks it; only "yes" lets their words be quoted.
+    """
     phrase = phrases.new_phrase()
     withdrawal_hash = phrases.hash_phrase(phrase, secret_key=secret_key, purpose=phrases.WITHDRAW)
     try:
@@ -176,6 +205,7 @@ def submit(session: Session, response_id: str, instrument: Instrument, secret_ke
                     last_page=None,
                     resume_hash=None,
                     withdrawal_hash=withdrawal_hash,
+                    no_quotes=quotes.no_quotes_for(instrument, quote_choice),
                 )
             )
             response = session.get(Response, response_id)
@@ -232,16 +262,13 @@ def resume(session: Session, study: Study, phrase: str, limits: attempts.Limits)
 
 
 def withdraw(session: Session, study: Study, phrase: str, limits: attempts.Limits) -> None:
-    """Delete the submitted response that `phrase` names, everywhere, and count it."""
+    """Delete the submitted response that `phrase` names, everywhere, and count it.
+
+    Everything derived from it goes in the same transaction (`services.withdrawal`).
+    """
     response = _find_by_phrase(session, study, phrase, purpose=phrases.WITHDRAW, limits=limits)
     with write_transaction(session):
-        documents.forget_response(session, response.id)
-        session.execute(delete(Response).where(Response.id == response.id))
-        session.execute(
-            update(Study)
-            .where(Study.id == study.id)
-            .values(withdrawn_count=Study.withdrawn_count + 1)
-        )
+        withdrawal.delete_response(session, study.id, response.id)
 
 
 def discard_unsaved(session: Session, response_id: str | None) -> None:

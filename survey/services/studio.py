@@ -166,6 +166,8 @@ def close(session: Session, user: User, study: Study) -> None:
 
 def reopen(session: Session, user: User, study: Study) -> None:
     """Take answers again after closing."""
+    if study.purged_on is not None:  # its answers are gone: it must not take new ones
+        raise WrongState("the study's data was deleted at its retention date")
     _set_status(session, user, study, "open", allowed_from=("closed",))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from instruments.schema import Instrument
 from survey.extensions import write_transaction
 from survey.models import Response, Study, User
+from survey.models.studies import today
 from survey.services.audit import record
 from survey.services.errors import ServiceError
 from survey.services.new_study import slug_error
@@ -31,7 +32,7 @@ LIMITS = {
     "disclosure_threshold": (5, 1000, "responses"),
     "draft_lifetime_hours": (1, 168, "hours"),
 }
-QUOTED = ("slug", "opens_on", "closes_on", "languages", *LIMITS, "resume_enabled")
+QUOTED = ("slug", "opens_on", "closes_on", "retain_until", "languages", *LIMITS, "resume_enabled")
 Form = Mapping[str, Sequence[str]]
 
 
@@ -57,6 +58,7 @@ def form_values(study: Study, instrument: Instrument) -> dict[str, object]:
         "slug": study.slug,
         "opens_on": study.opens_on.isoformat() if study.opens_on else "",
         "closes_on": study.closes_on.isoformat() if study.closes_on else "",
+        "retain_until": study.retain_until.isoformat() if study.retain_until else "",
         "languages": list(offered_languages(study, instrument)),
         "exit_url": study.exit_url or "",
         "resume_enabled": study.resume_enabled,
@@ -70,7 +72,8 @@ def form_values(study: Study, instrument: Instrument) -> dict[str, object]:
 def posted_values(posted: Form, instrument: Instrument) -> dict[str, object]:
     """Return what was posted in the shape of `form_values`, to show the form again."""
     values: dict[str, object] = {name: _one(posted, name) for name in ("title", "slug")}
-    values.update({n: _one(posted, n) for n in ("opens_on", "closes_on", "exit_url", *LIMITS)})
+    dates = ("opens_on", "closes_on", "retain_until")
+    values.update({n: _one(posted, n) for n in (*dates, "exit_url", *LIMITS)})
     values["languages"] = list(posted.get("languages", []))
     values["resume_enabled"] = _one(posted, "resume_enabled") == "yes"
     for language in instrument.languages:
@@ -103,6 +106,7 @@ def _parse_all(
         "slug": lambda: _slug(session, study, _one(posted, "slug")),
         "opens_on": lambda: _date(_one(posted, "opens_on")),
         "closes_on": lambda: _date(_one(posted, "closes_on")),
+        "retain_until": lambda: _retain_until(study, _one(posted, "retain_until")),
         "languages": lambda: _languages(posted.get("languages", []), instrument),
         "exit_url": lambda: _exit_url(_one(posted, "exit_url")),
         "resume_enabled": lambda: _one(posted, "resume_enabled") == "yes",
@@ -162,10 +166,27 @@ def _date(text: str) -> dt.date | None:
         raise _FieldError("Enter a date as year-month-day, like 2025-03-31.") from None
 
 
+def _retain_until(study: Study, text: str) -> dt.date | None:
+    """Return the retention date asked for: a real date, not in the past (unless unchanged)."""
+    day = _date(text)
+    if day is not None and day != study.retain_until and day < today():
+        raise _FieldError(
+            "The retention date cannot be in the past: the next purge would delete "
+            "the study's data at once. Choose today or a later day."
+        )
+    return day
+
+
 def _check_dates(parsed: dict[str, object], errors: dict[str, str]) -> None:
     opens, closes = parsed.get("opens_on"), parsed.get("closes_on")
     if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
         errors["closes_on"] = "The closing date must be on or after the opening date."
+    kept = parsed.get("retain_until")
+    if isinstance(kept, dt.date) and isinstance(closes, dt.date) and kept < closes:
+        errors["retain_until"] = (
+            "The retention date must be on or after the closing date: "
+            "answers must not be deleted while the study still takes them."
+        )
 
 
 def _languages(chosen: Sequence[str], instrument: Instrument) -> list[str] | None:

@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from survey.sealing import SealingError
 from survey.services.errors import (
     AlreadySubmitted,
     ResponseNotFound,
@@ -20,7 +21,7 @@ from survey.services.messages import N_, Message
 from survey.web.respond.context import render
 
 log = logging.getLogger(__name__)
-STAFF_BLUEPRINTS = ("auth", "studio", "coding")
+STAFF_BLUEPRINTS = ("auth", "studio", "coding", "analysis", "interview")
 
 MESSAGES = {
     400: (N_("Something in that page was not right"), N_("Please go back and try again.")),
@@ -103,6 +104,21 @@ def _service_error(error: Exception):
     return _page(status, title, body)
 
 
+def _sealing_error(error: SealingError):
+    # The message names key ids, never content: the operator needs it to fix the key.
+    log.error("Sealed text cannot be opened on %s: %s", request.url_rule, error)
+    if request.blueprint in STAFF_BLUEPRINTS:
+        return _page(
+            503,
+            N_("The study's data cannot be opened"),
+            N_(
+                "The data key is missing or wrong, so nothing was shown. An administrator must "
+                "set HEARD_DATA_KEY or restore the instance key file (run: heard keys status)."
+            ),
+        )
+    return _page(503, *MESSAGES[500])
+
+
 def _unexpected(error: Exception):
     # The type and the frames only: an exception's message can quote what was answered.
     log.error(
@@ -121,4 +137,5 @@ def register_error_pages(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     for exception in SERVICE_PAGES:
         app.register_error_handler(exception, _service_error)
+    app.register_error_handler(SealingError, _sealing_error)
     app.register_error_handler(Exception, _unexpected)

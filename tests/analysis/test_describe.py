@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
 
 from analysis import describe
 from analysis.describe import NON_ANSWERS, crosstab, frequencies
 from analysis.disclosure import ProtectionError
+from tests.analysis.oracles import bounds
 
 ANSWERS = ["paid"] * 12 + ["unpaid"] * 3 + ["debt"] * 20 + ["skipped"] * 6 + ["dont_know"] * 2
 CODES = st.sampled_from(["paid", "unpaid", "debt", "other", *NON_ANSWERS])
@@ -142,36 +142,6 @@ def test_random_crosstabs_agree_with_pandas_and_hide_small_counts(pairs) -> None
     assert_published_counts_match(table.stack(), truth, k=4)
 
 
-def _bounds(truth, row_totals, column_totals, cells, i, j) -> tuple[float, float]:
-    """Return the least and most cell (i, j) can be, given what is published and the grand total.
-
-    Solved with scipy's linear programming over non-negative counts: if the two
-    meet, someone who reads the tables can work the hidden cell out.
-    """
-    n_rows, n_columns = truth.shape
-    equations, sums = [], []
-    for r, total in enumerate(row_totals):
-        if total is not None:
-            equations.append([float(a == r) for a in range(n_rows) for _ in range(n_columns)])
-            sums.append(total)
-    for c, total in enumerate(column_totals):
-        if total is not None:
-            equations.append([float(b == c) for _ in range(n_rows) for b in range(n_columns)])
-            sums.append(total)
-    equations.append([1.0] * truth.size)
-    sums.append(int(truth.sum()))
-    for r, line in enumerate(cells):
-        for c, value in enumerate(line):
-            if value is not None:
-                equations.append([float((a, b) == (r, c)) for a in range(n_rows)
-                                  for b in range(n_columns)])  # fmt: skip
-                sums.append(value)
-    target = [float((a, b) == (i, j)) for a in range(n_rows) for b in range(n_columns)]
-    low = linprog(target, A_eq=equations, b_eq=sums, bounds=(0, None))
-    high = linprog([-t for t in target], A_eq=equations, b_eq=sums, bounds=(0, None))
-    return low.fun, -high.fun
-
-
 def _published(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else int(v) for v in values]
 
@@ -207,7 +177,7 @@ def test_a_crosstab_beside_both_frequency_tables_gives_no_hidden_cell_away(count
     for i, line in enumerate(cells):
         for j, value in enumerate(line):
             if value is None:
-                low, high = _bounds(truth.to_numpy(), row_totals, column_totals, cells, i, j)
+                low, high = bounds(truth.to_numpy(), row_totals, column_totals, cells, i, j)
                 assert high - low > 0.5, (i, j, table)
 
 

@@ -96,6 +96,8 @@ CASES = [
     Case(ErrorCode.LAYOUT_UNKNOWN, minimal_instrument(layout="grid"), "layout", "layout:"),
     Case(ErrorCode.ESTIMATED_MINUTES, minimal_instrument(estimated_minutes=300),
          "estimated_minutes", "estimated_minutes"),
+    Case(ErrorCode.QUOTE_CONSENT_INVALID, minimal_instrument(quote_consent="maybe"),
+         "quote_consent", "quote_consent:"),
     Case(ErrorCode.INVALID_URL,
          minimal_instrument(organisation={"name": "Us", "url": "javascript:alert(1)"}),
          "organisation.url", "javascript"),

@@ -132,7 +132,9 @@ def test_user_reset_password_prints_a_new_one_time_password(app, client, runner)
 
 
 @pytest.mark.parametrize("how", ["one-time", "chosen"])
-def test_passwords_are_stored_as_argon2id_at_owasp_minimums_or_above(app, runner, how):
+def test_passwords_are_stored_as_argon2id_at_owasp_minimums_or_above(
+    app, runner, how, owasp_hashing
+):
     if how == "one-time":
         create_with_cli(runner, email="staff@example.org")
     else:

@@ -109,15 +109,15 @@ def test_export_of_an_unknown_study_exits_2(app, runner, tmp_path):
     assert result.exit_code == 2
 
 
-def test_export_writes_a_dictionary_with_codes_and_labels(app, runner, tmp_path):
+def test_export_writes_a_codebook_with_codes_and_labels(app, runner, tmp_path):
     add_study(app)
     out = tmp_path / "export.csv"
     assert runner.invoke(args=["export", "tiny", "--out", str(out)]).exit_code == 0
-    with (tmp_path / "export_dictionary.csv").open() as handle:
+    with (tmp_path / "export_codebook.csv").open() as handle:
         rows = {row["variable"]: row for row in csv.DictReader(handle)}
     assert rows["contact_kind"]["label"] == "How did you meet the police?"
-    assert "called=I called them" in rows["contact_kind"]["codes"]
-    assert "prefer_not_to_say=Prefer not to say" in rows["contact_kind"]["codes"]
+    assert "called=I called them" in rows["contact_kind"]["values"]
+    assert "prefer_not_to_say=Prefer not to say" in rows["contact_kind"]["missing"]
     assert rows["help__lawyer"]["type"] == "binary"
     assert rows["charged"]["show_if"] == "arrested == 'yes'"
     assert out.read_text().splitlines()[0].startswith("response_id,")

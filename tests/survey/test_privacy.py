@@ -73,7 +73,7 @@ def test_no_address_agent_or_referrer_is_kept_anywhere(app, client, runner, tmp_
         "database rows": database_text(app),
         "database file": database_files(app).decode("utf-8", "replace"),
         "logs": caplog.text,
-        "export": out.read_text() + out.with_name("export_dictionary.csv").read_text(),
+        "export": out.read_text() + out.with_name("export_codebook.csv").read_text(),
     }
     for where, text in places.items():
         for name, sentinel in SENTINELS.items():

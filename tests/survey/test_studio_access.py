@@ -9,15 +9,20 @@ pages do, so a refusal never tells whether a study exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from survey.extensions import db, write_transaction
 from survey.models import AuditEvent, Membership, Study, User
+from tests import databases
+from tests.conftest import make_app
 from tests.factories import form_token, make_staff, sign_in
+from tests.survey.coding.helpers import respond
 from tests.survey.studio import edited_yaml, team_study
 from tests.survey.test_admin import ROUTES as ADMIN_ROUTES
 
@@ -32,6 +37,8 @@ ALLOWED = {
     "view": {"admin", "researcher", "analyst", "data_steward"},
     "edit": {"admin", "researcher"},
     "team": {"admin", "researcher"},
+    "export": {"admin", "researcher", "analyst", "data_steward"},
+    "export_settings": {"admin", "researcher", "data_steward"},
 }
 SETTINGS = {
     "title": "Renamed study",
@@ -47,6 +54,10 @@ SETTINGS = {
 def _close(app, study_id: int) -> None:
     with app.app_context(), write_transaction(db.session):
         db.session.get(Study, study_id).status = "closed"
+
+
+def _one_response(app, study_id: int) -> None:
+    respond(app, study_id, "Words to export.")
 
 
 def _colleague_on_team(app, study_id: int) -> None:
@@ -111,6 +122,10 @@ TABLE = [
     Route("GET", f"{PREVIEW}/withdraw", "view", 200),
     Route("POST", f"{PREVIEW}/withdraw", "view", 200, {"phrase": "a b c d e", "confirm": "yes"}),
     Route("GET", f"{PREVIEW}/exit", "view", 200),
+    Route("GET", f"{STUDY}/export", "export", 200),
+    Route("POST", f"{STUDY}/export", "export", 200, {"format": "csv"}, setup=_one_response),
+    Route("GET", f"{STUDY}/export/settings", "export_settings", 200),
+    Route("POST", f"{STUDY}/export/settings", "export_settings", 303, {"free_text": "withheld"}),
 ]  # fmt: skip
 
 
@@ -121,16 +136,61 @@ def expected(route: Route, role: str) -> int:
     return route.status if role in ALLOWED[route.needs] else 404
 
 
-def _client_for(app, role: str, study_id: int):
-    """Return a client signed in as `role` (on the study's team where the role says so)."""
-    client = app.test_client()
+@dataclass
+class Site:
+    """One app for the module: an account and a signed-in session per role, a colleague.
+
+    Each test starts from `start`: every table as it was once they had all
+    signed in, so cases share the slow part (hashing passwords, signing in) and
+    nothing else.
+    """
+
+    app: Flask
+    sessions: dict[str, str]
+    users: dict[str, int]
+    colleague: str
+    start: databases.Snapshot
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """Build the app, the accounts and their sessions once."""
+    app = make_app(tmp_path_factory.mktemp("studio-access"))
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    sessions, users = {}, {}
+    for role in sorted(SIGNED_IN):
+        member = make_staff(app, "researcher" if role == "other_researcher" else role)
+        client = app.test_client()
+        sign_in(client, member.email, member.password)
+        sessions[role], users[role] = client.get_cookie(cookie).value, member.id
+    with app.app_context(), write_transaction(db.session):
+        user = User(email=COLLEAGUE, role="analyst", must_change_password=False)
+        db.session.add(user)
+    with app.app_context():
+        start = databases.snapshot(db.engine, db.metadata)
+    yield Site(app, sessions, users, user.public_id, start)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def fresh(site: Site) -> Site:
+    """The module's site, its database put back as it was after everyone signed in."""
+    with site.app.app_context():
+        databases.restore(db.engine, db.metadata, site.start)
+    return site
+
+
+def _client_for(site: Site, role: str, study_id: int) -> FlaskClient:
+    """Return a new client signed in as `role` (on the study's team where the role says so)."""
+    client = site.app.test_client()
     if role == "anonymous":
         return client
-    member = make_staff(app, "researcher" if role == "other_researcher" else role)
     if role in ("researcher", "analyst", "data_steward"):
-        with app.app_context(), write_transaction(db.session):
-            db.session.add(Membership(user_id=member.id, study_id=study_id))
-    sign_in(client, member.email, member.password)
+        with site.app.app_context(), write_transaction(db.session):
+            db.session.add(Membership(user_id=site.users[role], study_id=study_id))
+    client.set_cookie(site.app.config["SESSION_COOKIE_NAME"], site.sessions[role])
     return client
 
 
@@ -141,24 +201,15 @@ def _request(client, route: Route, colleague: str):
     return client.post(path, data={"csrf_token": form_token(client), **route.form})
 
 
-@pytest.fixture
-def colleague(app) -> str:
-    """An analyst's account that is not on the team (yet); returns its public id."""
-    with app.app_context(), write_transaction(db.session):
-        user = User(email=COLLEAGUE, role="analyst", must_change_password=False)
-        db.session.add(user)
-    return user.public_id
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", TABLE, ids=lambda route: route.id)
-def test_each_role_gets_what_the_table_says(app, colleague, route, role):
-    study_id = team_study(app, draft=edited_yaml())
+def test_each_role_gets_what_the_table_says(fresh, route, role):
+    study_id = team_study(fresh.app, draft=edited_yaml())
     if route.setup:
-        route.setup(app, study_id)
-    client = _client_for(app, role, study_id)
+        route.setup(fresh.app, study_id)
+    client = _client_for(fresh, role, study_id)
 
-    response = _request(client, route, colleague)
+    response = _request(client, route, fresh.colleague)
 
     assert response.status_code == expected(route, role), response.get_data(as_text=True)[:500]
     if role == "anonymous":
@@ -169,19 +220,20 @@ STUDY_ROUTES = [route for route in TABLE if route.path.startswith(STUDY)]
 
 
 @pytest.mark.parametrize("route", STUDY_ROUTES, ids=lambda route: route.id)
-def test_a_refusal_is_the_same_page_as_a_study_that_does_not_exist(app, colleague, route):
-    team_study(app, draft=edited_yaml())
-    client = _client_for(app, "other_researcher", 0)
+def test_a_refusal_is_the_same_page_as_a_study_that_does_not_exist(fresh, route):
+    team_study(fresh.app, draft=edited_yaml())
+    client = _client_for(fresh, "other_researcher", 0)
     elsewhere = Route(route.method, route.path.replace("/tiny", "/no-such"), route.needs, 404)
 
-    refused = _request(client, route, colleague)
-    missing = _request(client, elsewhere, colleague)
+    refused = _request(client, route, fresh.colleague)
+    missing = _request(client, elsewhere, fresh.colleague)
 
     assert refused.status_code == missing.status_code == 404
     assert refused.get_data() == missing.get_data()
 
 
-def test_the_table_lists_every_studio_route(app):
+def test_the_table_lists_every_studio_route(site):
+    app = site.app
     adapter = app.url_map.bind("localhost")
     listed = {(adapter.match(r.path.format(colleague="x"), r.method)[0], r.method) for r in TABLE}
     admin = {(adapter.match(path.format(target="x"), method)[0], method)
@@ -211,15 +263,15 @@ def _state(app) -> tuple:
 
 
 @pytest.mark.parametrize("route", POSTS, ids=lambda route: route.id)
-def test_every_post_without_its_csrf_token_is_refused_and_changes_nothing(app, colleague, route):
-    study_id = team_study(app, draft=edited_yaml())
+def test_every_post_without_its_csrf_token_is_refused_and_changes_nothing(fresh, route):
+    study_id = team_study(fresh.app, draft=edited_yaml())
     if route.setup:
-        route.setup(app, study_id)
-    client = _client_for(app, "admin", study_id)
-    before = _state(app)
+        route.setup(fresh.app, study_id)
+    client = _client_for(fresh, "admin", study_id)
+    before = _state(fresh.app)
 
-    response = client.post(route.path.format(colleague=colleague), data=route.form)
+    response = client.post(route.path.format(colleague=fresh.colleague), data=route.form)
 
     assert response.status_code == 400
     assert "This page has expired" in response.get_data(as_text=True)
-    assert _state(app) == before
+    assert _state(fresh.app) == before

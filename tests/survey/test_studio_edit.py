@@ -199,7 +199,7 @@ def test_reopening_an_open_study_says_so_clearly(app, researcher):
     response = post(researcher, f"{STUDY}/reopen")
 
     assert response.status_code == 409
-    assert "Only a closed study can be reopened." in text(response)
+    assert "Only a closed study can be reopened" in text(response)
 
 
 def test_publishing_a_draft_of_a_closed_study_keeps_it_closed(app, researcher):

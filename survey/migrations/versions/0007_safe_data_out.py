@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade():
     op.create_table('study_key',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=16), nullable=False),
     sa.Column('study_id', sa.Integer(), nullable=False),
     sa.Column('master_id', sa.String(length=16), nullable=False),
     sa.Column('wrapped', sa.LargeBinary(), nullable=False),

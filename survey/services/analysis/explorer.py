@@ -7,7 +7,8 @@ depends on who is looking and how: prevalence by a closed question, with
 groups under the study's threshold hidden (and a second one beside a lone
 hidden group, so totals do not give it away), and representative quotes from
 the redacted text, withheld when a filter selects fewer cases than the
-threshold. Nothing here reads raw text.
+threshold, and never from a respondent who asked not to be quoted
+(`services.quotes`). Nothing here reads raw text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import charts
-from analysis.disclosure import suppress
+from analysis.disclosure import ProtectionError, suppress, suppress_with_margins
 from survey.models import (
     AnalysisJob,
     AnalysisResult,
@@ -39,8 +40,10 @@ from survey.services.analysis.corpus import (
 )
 from survey.services.analysis.corpus import text_questions as questions
 from survey.services.coding.errors import NotFound
+from survey.services.quotes import quotable_document_ids
 
 NO_ANSWER = "No answer"
+_TOTAL = "\x00total"  # the margins' label: never an answer
 QUOTES_PER_TOPIC = 3
 MAX_QUOTE = 300
 
@@ -287,7 +290,10 @@ def _shown_counts(rows: list, item_id: str, where: tuple[str, str] | None, k: in
 
     With a filter, the sizes are one row of the two-way table of the filter
     question by `item_id`, so the whole table is suppressed together: a row
-    suppressed on its own could be worked out from the unfiltered split.
+    suppressed on its own could be worked out from the unfiltered split. The
+    unfiltered splits by either question publish the table's totals, so the
+    cells are protected knowing them; when that cannot be done, the whole
+    filtered split is hidden.
     """
     by = pd.Series([str(row[3].get(item_id, NO_ANSWER)) for row in rows], dtype="object")
     if where is None:
@@ -295,7 +301,17 @@ def _shown_counts(rows: list, item_id: str, where: tuple[str, str] | None, k: in
     item, value = where
     on = pd.Series([str(row[3].get(item, NO_ANSWER)) for row in rows], dtype="object")
     table = pd.crosstab(on, by).astype("int64")
-    return suppress(table, k).loc[value]
+    # The unfiltered splits by either question publish the table's totals, hidden exactly as
+    # there (which of two equal counts is hidden depends on their order): protect knowing them.
+    published = {
+        "row_totals": _shown_counts(rows, item, None, k).reindex(table.index),
+        "column_totals": _shown_counts(rows, item_id, None, k).reindex(table.columns),
+    }
+    try:
+        shown = suppress_with_margins(table, k, total_label=_TOTAL, **published)
+    except ProtectionError:  # no set of cells can hide a small one: the filtered split shows none
+        return pd.Series(pd.NA, index=table.columns, dtype="Int64")
+    return shown.loc[value, table.columns]
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
@@ -340,7 +356,8 @@ def quotes(
         if quotes_withheld(answers, value, study.disclosure_threshold):
             return Quotes({}, cases, True)
     item = job_params(job).get("item_id")
-    corpus = {d.id: d for d in study_corpus(session, study, item_id=item)}
+    quotable = quotable_document_ids(session, study)  # a respondent's "do not quote me"
+    corpus = {d.id: d for d in study_corpus(session, study, item_id=item) if d.id in quotable}
     by_topic = {topic: _best(rows, corpus, topic, per_topic) for topic in range(n_topics)}
     return Quotes(by_topic, cases, False)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
+from analysis.disclosure import suppress
 from survey.models import Study
 from survey.services.analysis.corpus import study_corpus
 from survey.services.analysis.job_params import MAX_TOPICS, METHODS, MIN_TOPICS
@@ -58,16 +60,23 @@ def read_fit_form(
     }
 
 
-def answer_languages(session: Session, study: Study) -> list[tuple[str, str, int]]:
-    """Return (code, name, documents) of each language the study's text is in, most used first."""
+def answer_languages(session: Session, study: Study) -> list[tuple[str, str, int | None]]:
+    """Return (code, name, documents) of each language the study's text is in, most used first.
+
+    A respondent's language can single them out, so the counts pass through
+    disclosure control (`analysis.disclosure.suppress`): None where hidden.
+    """
     from babel import Locale, UnknownLocaleError
 
     counts = Counter(d.language for d in study_corpus(session, study))
+    shown = suppress(
+        pd.Series(dict(counts.most_common()), dtype="int64"), study.disclosure_threshold
+    )
     found = []
-    for code, number in counts.most_common():
+    for code, number in shown.items():
         try:
             name = Locale.parse(code.replace("-", "_")).get_display_name("en") or code
         except (ValueError, UnknownLocaleError):
             name = code
-        found.append((code, name, number))
+        found.append((code, name, None if pd.isna(number) else int(number)))
     return found

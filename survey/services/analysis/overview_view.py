@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from survey.models import CodingDocument, Study
 from survey.services.analysis.corpus import text_questions
 from survey.services.analysis.describe_view import ClosedQuestion, closed_questions
+from survey.services.withdrawal import removed_analyses
 
 __all__ = ["Overview", "TextSource", "overview", "topic_threshold"]
 
@@ -37,6 +38,7 @@ class Overview:
     text: list[TextSource]
     min_documents: int
     threshold: int
+    removed: int = 0  # results removed because a respondent withdrew (`services.withdrawal`)
 
 
 def topic_threshold() -> int:
@@ -62,4 +64,5 @@ def overview(session: Session, study: Study) -> Overview:
         sources.append(
             TextSource(None, "Interview transcripts", transcripts, transcripts >= needed)
         )
-    return Overview(closed_questions(study), sources, needed, study.disclosure_threshold)
+    removed = removed_analyses(session, study.id)
+    return Overview(closed_questions(study), sources, needed, study.disclosure_threshold, removed)

@@ -34,10 +34,11 @@ from survey.models import (
     CodeSuggestion,
     CodingDocument,
     DocumentTopics,
+    Study,
 )
 from survey.models.staff import now
 from survey.services.analysis.job_params import JobError
-from survey.services.analysis.queue import JobSettings, engine_of
+from survey.services.analysis.queue import JobSettings, engine_of, runtime_for
 
 __all__ = ["RUNNERS", "Output", "Progress", "run"]
 
@@ -48,6 +49,7 @@ UNEXPECTED = (
     "The analysis stopped on an unexpected error ({name}); try again, or tell an administrator."
 )
 GAVE_UP = "The worker stopped {n} times before the analysis finished; start it again."
+WITHDRAWN_MEANWHILE = "restarting: a respondent withdrew while it ran"
 
 
 @dataclass
@@ -82,6 +84,10 @@ RUNNERS: dict[str, Runner] = {"topics": _topics, "suggestions": _suggestions}
 
 class Superseded(Exception):
     """Another attempt has taken this job over (or it was finished): stop quietly."""
+
+
+class WithdrawnMeanwhile(Exception):
+    """A respondent withdrew while the job ran: its output may hold their words."""
 
 
 def _guarded(job_id: int, token: int):
@@ -141,8 +147,14 @@ class _Reporter:
         self._beat.join()
 
 
-def _claim(session: Session, job_id: int, settings: JobSettings) -> tuple[int, AnalysisJob] | None:
-    """Mark the job running as a new attempt; return (token, job), or None if not runnable."""
+def _claim(
+    session: Session, job_id: int, settings: JobSettings
+) -> tuple[int, AnalysisJob, int] | None:
+    """Mark the job running as a new attempt; return (token, job, withdrawals), or None.
+
+    `withdrawals` is the study's withdrawal counter as the attempt starts:
+    `_finish` stores nothing if it has changed since (`services.withdrawal`).
+    """
     with write_transaction(session):
         moment = now()
         claimed = session.execute(
@@ -167,16 +179,33 @@ def _claim(session: Session, job_id: int, settings: JobSettings) -> tuple[int, A
         if job is None:
             return None
         if claimed.rowcount == 1:
-            return job.attempts, job
+            return job.attempts, job, _withdrawals(session, job.study_id)
         if job.status in ("queued", "running"):  # attempts used up by workers that died
             job.status, job.finished_at = "failed", moment
             job.error = f"jobs.gave_up: {GAVE_UP.format(n=job.attempts)}"[:300]
         return None
 
 
-def _finish(session: Session, job: AnalysisJob, token: int, output: Output) -> None:
-    """Store the result, the derived rows and the status `done` in one transaction."""
+def _withdrawals(session: Session, study_id: int, *, lock: bool = False) -> int | None:
+    """Return the study's withdrawal counter (share-locked with `lock`: see `_finish`)."""
+    query = select(Study.withdrawn_count).where(Study.id == study_id)
+    return session.scalar(query.with_for_update(read=True) if lock else query)
+
+
+def _finish(
+    session: Session, job: AnalysisJob, token: int, output: Output, withdrawals: int
+) -> None:
+    """Store the result, the derived rows and the status `done` in one transaction.
+
+    Nothing is stored when a respondent withdrew since the attempt started
+    (the counter changed): the output may hold their words. The counter is
+    read under a share lock, and a withdrawal raises it first thing in its
+    transaction, so on PostgreSQL either the withdrawal waits and then finds
+    this result to remove, or this waits and sees the new count.
+    """
     with write_transaction(session):
+        if _withdrawals(session, job.study_id, lock=True) != withdrawals:
+            raise WithdrawnMeanwhile
         done = session.execute(
             _guarded(job.id, token).values(
                 status="done", progress=100, stage="done", finished_at=now(), heartbeat_at=now()
@@ -259,24 +288,32 @@ def _known_errors() -> tuple[type[Exception], ...]:
 
 
 def run(session: Session, job_id: int, settings: JobSettings | None = None) -> str | None:
-    """Run job `job_id` to the end; return its final status (None if it was not runnable)."""
+    """Run job `job_id` to the end; return its final status (None if it was not runnable).
+
+    "queued" means a respondent withdrew while it ran: the output was
+    discarded and the job handed to the dispatcher again.
+    """
     settings = settings or JobSettings()
     claim = _claim(session, job_id, settings)
     if claim is None:
         log.info("analysis job %d: nothing to run", job_id)
         return None
-    token, job = claim
+    token, job, withdrawals = claim
     started = time.monotonic()
     log.info("analysis job %d (%s): attempt %d started", job_id, job.kind, token)
     try:
         with _Reporter(session, job_id, token, settings) as progress:
             output = RUNNERS[job.kind](session, job, json.loads(job.params_json), progress)
             session.commit()  # end the read transaction before the write one
-            _finish(session, job, token, output)
+            _finish(session, job, token, output, withdrawals)
     except Superseded:
         session.rollback()
         log.info("analysis job %d: attempt %d was superseded", job_id, token)
         return None
+    except WithdrawnMeanwhile:
+        session.rollback()
+        log.info("analysis job %d: a respondent withdrew while it ran; queued again", job_id)
+        return _requeue(session, job_id, token)
     except Exception as error:
         if isinstance(error, _known_errors()):
             code = getattr(error, "code", "text.invalid")
@@ -294,6 +331,24 @@ def run(session: Session, job_id: int, settings: JobSettings | None = None) -> s
         return "failed"
     log.info("analysis job %d: done in %.1f s", job_id, time.monotonic() - started)
     return "done"
+
+
+def _requeue(session: Session, job_id: int, token: int) -> str | None:
+    """Put this attempt's job back in the queue and hand it to the dispatcher; return "queued"."""
+    with write_transaction(session):
+        changed = session.execute(
+            _guarded(job_id, token).values(
+                status="queued", progress=0, stage=WITHDRAWN_MEANWHILE, error=None
+            )
+        )
+    if changed.rowcount != 1:
+        return None
+    try:
+        dispatch = runtime_for(session).dispatch
+    except RuntimeError:  # no dispatcher here: a page that looks at the job hands it on
+        return "queued"
+    dispatch(job_id)
+    return "queued"
 
 
 def stale_before(settings: JobSettings) -> dt.datetime:

@@ -12,6 +12,10 @@ Disclosure control:
   leaves a small group out says that comparing searches would reveal it.
 * Word and pair tables list only terms used in at least k documents: a rare
   word in a table could quote what one respondent alone wrote.
+
+Quote consent: hits are excerpts, so the search leaves out the answers of
+respondents who asked not to be quoted (`services.quotes`); the word and pair
+counts still include them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from survey.services.analysis.corpus import (
 )
 from survey.services.coding.documents import Question
 from survey.services.errors import ServiceError
+from survey.services.quotes import quotable_document_ids
 
 __all__ = ["Asked", "Hit", "QuestionNotFound", "Search", "Vocabulary", "WordsPage", "words_page"]
 
@@ -87,6 +92,7 @@ class Search:
     withheld: str | None = None
     error: str | None = None
     error_code: str | None = None
+    unquoted: bool = False  # answers of respondents who asked not to be quoted were left out
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def words_page(session: Session, study: Study, asked: Asked) -> WordsPage:
     k = study.disclosure_threshold
     search = None
     if asked.q.strip():
-        search = _search(corpus, asked, k)
+        search = _search(corpus, asked, k, quotable_document_ids(session, study))
     # Only for one question: over a large study the tables take seconds, and mixing
     # questions mixes their words.
     vocabulary = _vocabulary(corpus, k) if asked.question else None
@@ -141,8 +147,12 @@ def _filters(study: Study, corpus: Sequence[CorpusDocument]) -> list[tuple[str, 
     ]
 
 
-def _search(corpus: Sequence[CorpusDocument], asked: Asked, k: int) -> Search:
-    """Search the scope (after the filter, if safe) for the word or phrase asked."""
+def _search(corpus: Sequence[CorpusDocument], asked: Asked, k: int, quotable: set[int]) -> Search:
+    """Search the scope (after the filter, if safe) for the word or phrase asked.
+
+    Hits are excerpts, so answers whose respondents asked not to be quoted are
+    left out of the search (the vocabulary still counts their words).
+    """
     if len(asked.q) > MAX_QUERY:
         message = f"Search for at most {MAX_QUERY} characters: a word or a short phrase."
         return Search([], False, 0, error=message, error_code="words.query_too_long")
@@ -153,6 +163,9 @@ def _search(corpus: Sequence[CorpusDocument], asked: Asked, k: int) -> Search:
             return Search([], False, 0, withheld=withheld)
         name, value = asked.filter
         chosen = [d for d in corpus if d.attributes.get(name) == value]
+    quoted = [d for d in chosen if d.id in quotable]
+    unquoted = len(quoted) < len(chosen)
+    chosen = quoted
     try:
         found = _kwic(chosen, asked.q)
     except WordsError as error:
@@ -161,7 +174,8 @@ def _search(corpus: Sequence[CorpusDocument], asked: Asked, k: int) -> Search:
         Hit(chosen[i].public_id, chosen[i].case_id, chosen[i].item_id, h.left, h.match, h.right)
         for i, h in found[:LIMIT]
     ]
-    return Search(hits, len(found) > LIMIT, len({hit.document for hit in hits}))
+    documents = len({hit.document for hit in hits})
+    return Search(hits, len(found) > LIMIT, documents, unquoted=unquoted)
 
 
 def withheld_by_filter(

@@ -42,9 +42,11 @@ from survey.models import (
     Submission,
 )
 from survey.models.studies import today
+from survey.services.answers import free_text_ids
 from survey.services.coding import demo_data
 from survey.services.coding.documents import add_case
-from survey.services.studies import create_study
+from survey.services.responses import stored_value
+from survey.services.studies import create_study, instrument_of
 
 SLUG = "coding-demo"
 TITLE_PREFIX = "SYNTHETIC DEMO –"
@@ -141,8 +143,10 @@ def _respond(session: Session, study: Study, answers: dict[str, object]) -> Resp
     )
     session.add(response)
     session.flush()
+    words = free_text_ids(instrument_of(study.instrument_version))
     for item_id, value in answers.items():
-        session.add(Answer(response_id=response.id, item_id=item_id, value=json.dumps(value)))
+        stored = stored_value(session, study.id, json.dumps(value), item_id in words)
+        session.add(Answer(response_id=response.id, item_id=item_id, value=stored))
     session.add(Submission(response_id=response.id))
     session.flush()
     return response

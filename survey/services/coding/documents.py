@@ -216,24 +216,25 @@ def forget_response(session: Session, response_id: str) -> int:
     and offsets, but keeps their memos for undo, and a memo may quote the
     answer: withdrawal outranks the log, so those memos are blanked.
     """
-    guids = set(
-        session.scalars(
-            select(CodingDocument.public_id)
-            .join(CodingCase, CodingCase.id == CodingDocument.case_id)
-            .where(CodingCase.response_id == response_id)
-        )
-    )
+    rows = session.execute(
+        select(CodingDocument.public_id, CodingDocument.study_id)
+        .join(CodingCase, CodingCase.id == CodingDocument.case_id)
+        .where(CodingCase.response_id == response_id)
+    ).all()
+    guids = {guid for guid, _ in rows}
+    if not guids:
+        return 0
     changed = 0
-    for guid in guids:
-        entries = session.scalars(
-            select(CodingLogEntry).where(CodingLogEntry.payload.contains(guid))
-        ).all()
-        for entry in entries:
-            payload = json.loads(entry.payload)
-            for key in ("before", "after"):
-                for state in payload.get(key, []):
-                    if state.get("document") in guids:
-                        state["memo"] = ""
-            entry.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-            changed += 1
+    # The payload is sealed at rest, so it is searched here, not with LIKE in the database.
+    entries = session.scalars(select(CodingLogEntry).where(CodingLogEntry.study_id == rows[0][1]))
+    for entry in entries:
+        payload = json.loads(entry.payload)
+        states = [s for key in ("before", "after") for s in payload.get(key, [])]
+        if not any(state.get("document") in guids for state in states):
+            continue
+        for state in states:
+            if state.get("document") in guids:
+                state["memo"] = ""
+        entry.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        changed += 1
     return changed

@@ -31,7 +31,7 @@ from coding import model as lib
 from coding.redaction import Rendition
 from survey.extensions import write_transaction
 from survey.models import Code, Coder, CodingCase, CodingDocument, Memo, Segment, Study, User
-from survey.services import audit
+from survey.services import audit, quotes
 from survey.services.coding import codebook, reading, redacted, tables
 from survey.services.coding.coders import coders_of, visible_coder_ids
 from survey.services.coding.documents import attributes_of, free_text_items
@@ -210,7 +210,8 @@ def export_segments(
 ) -> Download:
     """Return the coded segments `actor` may see as CSV or XLSX, and record the export."""
     project = project_for(session, study, actor, text)
-    frame = tables.segments_frame(project, question_labels(study))
+    withheld = quotes.unquotable_document_guids(session, study)
+    frame = tables.segments_frame(project, question_labels(study), withheld)
     if fmt == "xlsx":
         data, mimetype = tables.xlsx_bytes(frame, "Coded segments"), XLSX
     else:
@@ -238,12 +239,26 @@ def export_codebook(session: Session, actor: User | None, study: Study, fmt: str
     return Download(f"{study.slug}-codebook.{fmt}", mimetype, data, len(book.codes))
 
 
+def _noting_declined(session: Session, study: Study, project: lib.Project) -> lib.Project:
+    """Name, in the project's description, the cases whose respondents asked not to be quoted.
+
+    The .qdpx is a working copy for another coding tool, so it keeps their
+    words (coding them is analysis); the note travels with it to whoever reports.
+    """
+    declined = quotes.unquotable_document_guids(session, study)
+    cases = sorted({case_name(d.case) for d in project.documents if d.guid in declined and d.case})
+    if not cases:
+        return project
+    note = "Never quote the words of these cases: their respondents asked not to be quoted."
+    return replace(project, description=f"{DESCRIPTION}\n\n{note} {', '.join(cases)}.")
+
+
 def export_project(
     session: Session, actor: User | None, study: Study, text: str = REDACTED
 ) -> Download:
     """Return the whole project `actor` may see as REFI-QDA .qdpx (redacted unless `text` is
     RAW), and record the export."""
-    project = project_for(session, study, actor, text)
+    project = _noting_declined(session, study, project_for(session, study, actor, text))
     data = refi.write_qdpx(project)
     record_export(session, actor, study, "project-qdpx", len(project.documents), True, text)
     suffix = "-raw" if text == RAW else ""

@@ -8,6 +8,9 @@ Columns of the coded segments (`SEGMENT_COLUMNS`): the document's GUID, the
 question's id and label, the random case id, the code's path (names joined
 by "/"), the coder's name, start and end (Unicode code points, start
 inclusive, end exclusive), the text of the span and the segment's memo.
+A coded segments table is a quote export: the text of a document whose
+respondent asked not to be quoted (`services.quotes`) is the cell `WITHHELD`
+instead, while its codes and offsets stay.
 
 The matrix has one row per case (`case_id`), then one column per codable
 code (0/1, or how many segments of the code the case's documents carry),
@@ -26,7 +29,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 from openpyxl import Workbook
@@ -34,6 +37,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coding.model import Codebook, Project
 from survey.services.exports import neutralise
+from survey.services.quotes import WITHHELD
 
 SEGMENT_COLUMNS = (
     "document_id",
@@ -86,8 +90,15 @@ def code_columns(codebook: Codebook) -> dict[str, str]:
     }
 
 
-def segments_frame(project: Project, question_labels: Mapping[str, str]) -> pd.DataFrame:
-    """Return one row per coding of `project`, with the columns of `SEGMENT_COLUMNS`."""
+def segments_frame(
+    project: Project, question_labels: Mapping[str, str], withheld: Collection[str] = ()
+) -> pd.DataFrame:
+    """Return one row per coding of `project`, with the columns of `SEGMENT_COLUMNS`.
+
+    The text of codings in the documents whose GUIDs are in `withheld` (their
+    respondents asked not to be quoted) is `WITHHELD`.
+    """
+    withheld = frozenset(withheld)
     documents = {d.guid: d for d in project.documents}
     coders = {c.guid: c.name for c in project.coders}
     paths = {code.guid: project.codebook.path(code.guid) for code in project.codebook.codes}
@@ -105,7 +116,7 @@ def segments_frame(project: Project, question_labels: Mapping[str, str]) -> pd.D
                 coders.get(coding.coder, ""),
                 coding.start,
                 coding.end,
-                document.text[coding.start : coding.end],
+                WITHHELD if document.guid in withheld else document.text[coding.start : coding.end],
                 coding.memo,
             )
         )

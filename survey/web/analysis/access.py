@@ -22,6 +22,7 @@ NAV = (
     ("analysis.describe", "Descriptives", permissions.ANALYSE),
     ("analysis.topics", "Topics", permissions.ANALYSE),
     ("analysis.words", "Words in context", permissions.ANALYSE),
+    ("analysis.codes", "Codes by answer", permissions.ANALYSE),
     ("analysis.suggestions", "Code suggestions", permissions.ANALYSE),
 )
 

@@ -35,6 +35,9 @@ INTERFACE_WORDS = {
     "prefer_not_to_say": "Prefer not to say",
     "dont_know": "I don’t know",
     "not_applicable": "Does not apply to me",
+    "quote_question": "May we quote your words in reports? We never use your name.",
+    "quote_yes": "Yes, you may quote my words",
+    "quote_no": "No, do not quote my words",
 }
 
 

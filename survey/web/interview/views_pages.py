@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from survey.extensions import db
 from survey.models.respondent import INTERVIEW_REASONS
-from survey.services import interview, navigation, responses
+from survey.services import interview, navigation, quotes, responses
 from survey.services.answers import form_values, read_page
 from survey.services.review import review_rows
 from survey.web.interview.blueprint import bp
@@ -146,11 +146,21 @@ def check(slug: str, rid: str):
     if request.method == "GET":
         answers = responses.stored_answers(db.session, rid)
         rows = review_rows(iv.instrument, answers, iv.language)
-        return render("check.html", iv.study, iv, rows=rows)
+        return render("check.html", iv.study, iv, rows=rows, words=interface_words(iv.second))
+    choice = request.form.get(quotes.FIELD)
+    key = current_app.config["SECRET_KEY"]
     phrase = interview.submit(
-        db.session, iv.study, rid, me(), iv.instrument, current_app.config["SECRET_KEY"]
+        db.session, iv.study, rid, me(), iv.instrument, key, quote_choice=choice
     )
     support = support_list(iv.instrument, iv.study, iv.language)
+    no_quotes = quotes.no_quotes_for(iv.instrument, choice)
     return render(
-        "done.html", iv.study, iv, phrase=phrase, support=support, stopped=False, final=True
+        "done.html",
+        iv.study,
+        iv,
+        phrase=phrase,
+        support=support,
+        stopped=False,
+        final=True,
+        no_quotes=no_quotes,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, request, session
 
 from survey.extensions import db
-from survey.services import navigation, responses
+from survey.services import navigation, quotes, responses
 from survey.services.answers import form_values, read_page
 from survey.services.errors import ResponseNotFound
 from survey.services.receipt import receipt_for
@@ -138,8 +138,13 @@ def check(slug: str):
         answers = responses.stored_answers(db.session, response_id)
         rows = review_rows(visit_.instrument, answers, visit_.language)
         return render("check.html", visit_, rows=rows)
+    choice = request.form.get(quotes.FIELD)
     phrase = responses.submit(
-        db.session, response_id, visit_.instrument, current_app.config["SECRET_KEY"]
+        db.session,
+        response_id,
+        visit_.instrument,
+        current_app.config["SECRET_KEY"],
+        quote_choice=choice,
     )
     session.pop("response", None)
     session["submitted"] = True
@@ -148,4 +153,5 @@ def check(slug: str):
         visit_.instrument,
         session_idle_days=current_app.config["HEARD_SESSION_IDLE_DAYS"],
     )
-    return render("done.html", visit_, phrase=phrase, receipt=receipt)
+    no_quotes = quotes.no_quotes_for(visit_.instrument, choice)
+    return render("done.html", visit_, phrase=phrase, receipt=receipt, no_quotes=no_quotes)

@@ -5,6 +5,7 @@ from survey.web.studio import (  # noqa: F401  (they add the routes)
     views,
     views_create,
     views_edit,
+    views_export,
     views_preview,
     views_preview_pages,
     views_settings,

@@ -8,6 +8,7 @@ from flask_login import login_required
 from survey.extensions import db
 from survey.services import permissions, studio
 from survey.services.listing import notes_of
+from survey.services.retention import retention_of
 from survey.services.studio import NotPublishable, WrongState
 from survey.web.studio.access import me, study_or_404
 from survey.web.studio.blueprint import bp
@@ -15,7 +16,8 @@ from survey.web.studio.blueprint import bp
 WRONG_STATE = {
     "publish": "There is no draft to publish: edit the instrument first.",
     "close": "Only an open study can be closed.",
-    "reopen": "Only a closed study can be reopened.",
+    "reopen": "Only a closed study can be reopened, and never one whose data was deleted "
+    "at its retention date.",
 }
 DONE = {
     "publish": "Published. New respondents get this version; anyone already answering "
@@ -51,6 +53,7 @@ def _overview_page(view: studio.Overview, status: int = 200, problem: str | None
         problem=problem,
         notes=notes_of(studio.draft_source(view.study), view.report),
         shown_count=studio.shown_count,
+        retention=retention_of(view.study),
         link=url_for("respond.landing", slug=view.study.slug, _external=True),
     )
     return page, status

@@ -9,6 +9,7 @@ from instruments.schema import Instrument
 from survey.extensions import db
 from survey.models import Study
 from survey.services import permissions, studio
+from survey.services.retention import retention_of
 from survey.services.study_settings import (
     LIMITS,
     SettingsInvalid,
@@ -35,6 +36,7 @@ def _settings_page(
         limits=LIMITS,
         defaults=defaults,
         default_exit=current_app.config["HEARD_DEFAULT_EXIT_URL"],
+        retention=retention_of(study),
     )
     return page, status
 

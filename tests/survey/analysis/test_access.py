@@ -86,6 +86,11 @@ TABLE = [
     Route("POST", f"{BASE}/suggestions/story/train", "code", 302),
     Route("POST", f"{BASE}/suggestions/story/{{suggestion}}/accept", "code", 302),
     Route("POST", f"{BASE}/suggestions/story/{{rejectable}}/reject", "code", 302),
+    # Codes by answer (helper "disclosure"); the world's code "Wages" gives the table a row.
+    Route("GET", f"{BASE}/codes", "analyse", 200),
+    Route("GET", f"{BASE}/codes?by=contact_kind", "analyse", 200),
+    Route("GET", f"{BASE}/codes.csv?by=contact_kind", "analyse", 200),
+    Route("GET", f"{BASE}/codes.csv", "analyse", 302),
 ]  # fmt: skip
 
 # Functions making a world's own objects for the routes above: (app, study_id, user_id) -> ids.

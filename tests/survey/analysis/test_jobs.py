@@ -374,7 +374,7 @@ def test_in_thread_mode_the_page_sees_the_job_running_then_its_result(app_with, 
     assert derived_rows(app, job_id) == (1, 12, 0)
 
 
-def test_withdrawing_a_response_removes_its_topic_shares_and_suggestions(app, client, fake):
+def test_withdrawing_a_response_removes_the_result_of_a_fit_that_read_it(app, client, fake):
     from tests.factories import add_study
 
     study_id = add_study(app)
@@ -409,7 +409,9 @@ def test_withdrawing_a_response_removes_its_topic_shares_and_suggestions(app, cl
     other.post(data={"phrase": phrase, "confirm": "yes"})
 
     assert "Your answers are deleted" in other.html
-    assert derived_rows(app, job_id) == (1, 2, 2)
+    assert derived_rows(app, job_id) == (0, 0, 0)  # the whole fit read their words
+    job = job_row(app, job_id)
+    assert (job.status, job.error.split(":")[0]) == ("failed", "jobs.withdrawn")
 
 
 def test_in_thread_mode_a_job_whose_process_ended_before_running_it_is_handed_over_again(

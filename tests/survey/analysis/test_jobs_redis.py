@@ -106,6 +106,8 @@ def _environment(tmp_path, redis_url: str, queue_name: str, **extra: str) -> dic
         "HEARD_JOB_QUEUE": queue_name,
         "HEARD_SECRET_KEY": "test-secret-key",
         "HEARD_INSTANCE_PATH": str(tmp_path / "worker-instance"),
+        # The worker opens the web app's sealed texts with the same master key.
+        "HEARD_DATA_KEY": (tmp_path / "instance" / "data_key").read_text().strip(),
         "HEARD_JOB_HEARTBEAT_SECONDS": "0.2",
         **extra,
     }

@@ -99,10 +99,10 @@ def build(app: Flask) -> Data:
     assert added.status_code == 303, added.get_data(as_text=True)[:500]
     steward = coder(app, study_id, role="data_steward")
     with app.app_context():
-        transcript, named = (
-            db.session.scalar(select(CodingDocument.public_id).where(condition))
-            for condition in (CodingDocument.kind == "transcript", CodingDocument.text == ARBEN)
-        )
+        documents = list(db.session.scalars(select(CodingDocument)))
+        # Texts are sealed at rest, so they are compared here rather than in SQL.
+        [transcript] = [d.public_id for d in documents if d.kind == "transcript"]
+        [named] = [d.public_id for d in documents if d.text == ARBEN]
     decide(app, steward.client, named)
     pause_an_interview(lead.client)
     return Data(lead.email, steward.email, transcript, named)
