@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sqlalchemy.orm import Session
+
 from coding.text import normalise
 from instruments.schema import Instrument
+from survey import keyring, sealing
 from survey.extensions import write_transaction
 from survey.models import CodingCase, CodingDocument, Study, User
 from survey.models.coding import TranscriptTurn
+from survey.models.sealed import study_key_id
 from survey.models.studies import today
+from survey.sealing import SealingError
 from survey.services import audit
 from survey.services.answers import clean_text
 from survey.services.coding import redaction
@@ -28,6 +33,26 @@ MAX_NOTE_LENGTH = 20_000
 """The most a topic's notes may hold, in characters."""
 TURN_SEPARATOR = "\n\n"
 SPEAKER_LENGTH = 100
+
+
+def sealed_notes(session: Session, study: Study, notes: Mapping[str, str]) -> dict[str, str]:
+    """Return `notes` sealed with the study's data key, to be kept in a server-side session."""
+    with write_transaction(session):
+        key_id = study_key_id(session, study.id)
+    ring = keyring.active()
+    return {topic: ring.seal(key_id, text) for topic, text in notes.items()}
+
+
+def opened_notes(kept: Mapping[str, str]) -> dict[str, str]:
+    """Return notes kept by `sealed_notes` in clear; none when their study's key is gone."""
+    ring = keyring.active()
+    try:
+        return {
+            topic: ring.unseal(text) if sealing.is_sealed(text) else text
+            for topic, text in kept.items()
+        }
+    except SealingError:  # the study was purged: its notes went with its key
+        return {}
 
 
 class NotesEmpty(ServiceError):

@@ -20,13 +20,15 @@ ACTIONS = ("keep", "save", "discard")
 
 
 def _kept(slug: str) -> dict[str, str]:
-    return dict(session.get(NOTES, {}).get(slug, {}))
+    return interview_notes.opened_notes(dict(session.get(NOTES, {}).get(slug, {})))
 
 
-def _keep(slug: str, notes: dict[str, str] | None) -> None:
+def _keep(study, notes: dict[str, str] | None) -> None:
+    slug = study.slug
     everything = dict(session.get(NOTES, {}))
     if notes:
-        everything[slug] = notes
+        # Sealed with the study's key: the session row is in the database.
+        everything[slug] = interview_notes.sealed_notes(db.session, study, notes)
     else:
         everything.pop(slug, None)
     session[NOTES] = everything
@@ -55,7 +57,7 @@ def guide(slug: str):
         abort(400)
     if action == "save":
         return _save(study, instrument, notes, posted)
-    _keep(slug, notes if action == "keep" else None)
+    _keep(study, notes if action == "keep" else None)
     flash("Notes kept for now." if action == "keep" else "Notes discarded.")
     return to("guide", slug)
 
@@ -66,6 +68,6 @@ def _save(study, instrument, notes, posted):
     except interview_notes.NotesEmpty:
         return render("guide.html", study, status=400, instrument=instrument, notes=posted,
                       error="There are no notes to save yet.")  # fmt: skip
-    _keep(study.slug, None)
+    _keep(study, None)
     flash(f"Notes saved as the document “{document.name}”, ready to code.")
     return to("guide", study.slug)

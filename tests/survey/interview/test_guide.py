@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from instruments import load_library
 from survey.extensions import db
-from survey.models import CodingCase, CodingDocument
+from survey.models import CodingCase, CodingDocument, WebSession
 from survey.models.coding import TranscriptTurn
 from tests.factories import add_study
 from tests.survey.interview.helpers import count, interviewer
@@ -38,6 +38,18 @@ def test_kept_notes_stay_in_the_session_and_store_nothing(app):
     page = client.get(GUIDE).get_data(as_text=True)
     assert "&lt;b&gt;Met at a station&lt;/b&gt;" in page
     assert count(app, CodingDocument) == 0
+
+
+def test_kept_notes_are_sealed_in_the_session_row(app):
+    client, _ = interviewer(app, _guide_study(app))
+
+    post(client, GUIDE, {"action": "keep", "note-first_contact": "Zebraquartz at a station"})
+
+    with app.app_context():
+        rows = db.session.scalars(select(WebSession.data)).all()
+    assert any("hs1:" in row for row in rows)
+    assert not any("Zebraquartz" in row for row in rows)
+    assert "Zebraquartz at a station" in client.get(GUIDE).get_data(as_text=True)
 
 
 def test_saving_notes_makes_a_transcript_of_an_anonymous_case_with_a_turn_per_topic(app):
