@@ -152,7 +152,9 @@ def purge_command(dry_run: bool) -> None:
         drafts = responses.purge_unsaved(db.session)
         sessions = web_sessions.purge_sessions(db.session)
         click.echo(f"Deleted {drafts} unsaved draft(s) and {sessions} expired session(s).")
-    purged = retention.purge_expired(db.session, dry_run=dry_run)
+    purged = retention.purge_expired(
+        db.session, secret_key=current_app.config["SECRET_KEY"], dry_run=dry_run
+    )
     if not purged:
         click.echo("No study is past its retention date: no study data to delete.")
     for study in purged:

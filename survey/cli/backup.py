@@ -13,12 +13,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from survey import sealing
 from survey.extensions import db
 from survey.keyring import active
 from survey.sealing import MasterKey, SealingError
-from survey.services import backup, keys
+from survey.services import backup, keys, ledger, ledger_replay
+from survey.services.ledger import Entry
 
 
 @contextlib.contextmanager
@@ -98,6 +100,7 @@ def restore_command(source: Path, key_file: Path | None, yes: bool) -> None:
     ring = active()
     extra = _key_file_keys(key_file)
     nothing = "Nothing was restored; the database is as it was."
+    pending = Path(current_app.instance_path) / ledger.PENDING_FILE
     try:
         with (
             _stop_cleanly(),
@@ -111,17 +114,64 @@ def restore_command(source: Path, key_file: Path | None, yes: bool) -> None:
             )
             if not yes and not click.confirm(question, default=False):
                 _refuse("You said no.", nothing)
+            forgotten = _keep_ledger(pending, shown, nothing)
             db.session.remove()
             db.engine.dispose()  # the restore needs the tables free of this process
             backup.restore(url, verified)
     except backup.BackupError as error:
+        # The pending ledger stays: harmless if the database is as it was, vital if not.
         _refuse(str(error), nothing)
     click.echo(f"Restored {shown} from {source}.")
-    _check_keys(extra)
+    _adopt_keys(extra)
+    _forget_again(forgotten, pending, source)
+    _check_keys()
 
 
-def _check_keys(extra: list[MasterKey]) -> None:
-    """Make the restored studies' data keys open with the current master key, or say why not."""
+def _keep_ledger(pending: Path, shown: str, nothing: str) -> list[Entry]:
+    """Read the withdrawal ledger (the database's and any pending) and keep it in `pending`."""
+    try:
+        found = ledger.entries(db.session) + ledger.load_pending(pending)
+        db.session.rollback()
+        if found:
+            ledger.save_pending(pending, found)
+    except (SQLAlchemyError, OSError, ValueError, IndexError, TypeError) as error:
+        db.session.remove()
+        _refuse(
+            f"The withdrawal ledger of {shown} (or {pending}) cannot be read "
+            f"({type(error).__name__}): without it a restore would bring back withdrawn "
+            "answers and purged studies. If the database is damaged beyond reading, move it "
+            "away first: a restore into an empty database cannot know what was withdrawn "
+            "since the backup was made.",
+            nothing,
+        )
+    return found
+
+
+def _forget_again(forgotten: list[Entry], pending: Path, source: Path) -> None:
+    """Delete again what the ledger says was withdrawn or purged; exit 1, loudly, if it fails."""
+    try:
+        done = ledger_replay.replay(
+            db.session, current_app.config["SECRET_KEY"], sorted(set(forgotten))
+        )
+    except Exception as error:  # any failure must be said loudly, never as a traceback
+        db.session.remove()
+        click.echo(
+            "Warning: the restored database STILL HOLDS WITHDRAWN ANSWERS or purged studies: "
+            f"deleting them again failed ({type(error).__name__}). Do not use it until this is "
+            f"fixed: run `heard restore {source}` again (the withdrawal ledger is kept in "
+            f"{pending} until it is applied), then `heard purge`.",
+            err=True,
+        )
+        sys.exit(1)
+    ledger.clear_pending(pending)
+    click.echo(
+        f"Withdrawal ledger: deleted again {done.responses} withdrawn response(s) and purged "
+        f"again {done.studies} stud{'y' if done.studies == 1 else 'ies'} the backup still held."
+    )
+
+
+def _adopt_keys(extra: list[MasterKey]) -> None:
+    """Re-wrap with the current master key the data keys only `extra` opens, and say so."""
     ring = active()
     adopted = backup.adopt_master_keys(db.session, ring, extra)
     if adopted:
@@ -129,6 +179,11 @@ def _check_keys(extra: list[MasterKey]) -> None:
             f"Re-wrapped {adopted} data key(s) with the current master key {ring.current.id}: "
             "the restored studies need it now; keep it safe."
         )
+
+
+def _check_keys() -> None:
+    """Say, and exit 1, if some restored studies' data keys do not open with the keys here."""
+    ring = active()
     found = keys.status(db.session, ring)
     if found.unopened:
         click.echo(

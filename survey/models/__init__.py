@@ -14,6 +14,7 @@ from survey.models.coding import (
     TranscriptTurn,
 )
 from survey.models.keys import StudyKey
+from survey.models.ledger import Forgotten
 from survey.models.respondent import Answer, InterviewEvent, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
 from survey.models.staff import AuditEvent, Membership, SiteSetting, User
@@ -33,6 +34,7 @@ __all__ = [
     "CodingLogEntry",
     "CodingSettings",
     "DocumentTopics",
+    "Forgotten",
     "InstrumentVersion",
     "InterviewEvent",
     "Membership",

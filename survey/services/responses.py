@@ -268,7 +268,9 @@ def withdraw(session: Session, study: Study, phrase: str, limits: attempts.Limit
     """
     response = _find_by_phrase(session, study, phrase, purpose=phrases.WITHDRAW, limits=limits)
     with write_transaction(session):
-        withdrawal.delete_response(session, study.id, response.id)
+        withdrawal.delete_response(
+            session, study.id, response.id, secret_key=limits.secret_key
+        )
 
 
 def discard_unsaved(session: Session, response_id: str | None) -> None:

@@ -17,7 +17,9 @@ wrong phrases, the examples of its codebook (usually quotes) and its data key
 longer be read. The study row stays as a tombstone, closed, with
 `purged_on` set, its codebook (names, definitions, guidance), its coders,
 settings and instrument versions: that is the researchers' work, not anyone's
-answers. A second run finds nothing due and says so. Each purge is logged
+answers. The same transaction adds the study to the withdrawal ledger
+(`survey.services.ledger`), so restoring an older backup purges it again.
+A second run finds nothing due and says so. Each purge is logged
 and audited with the slug and a count per table, never any content.
 """
 
@@ -56,7 +58,7 @@ from survey.models import (
     WebSession,
 )
 from survey.models.studies import today
-from survey.services import audit
+from survey.services import audit, ledger
 
 __all__ = ["Purged", "Retention", "due_studies", "purge_expired", "purge_study", "retention_of"]
 
@@ -126,19 +128,31 @@ def due_studies(session: Session, on: dt.date | None = None) -> list[Study]:
 
 
 def purge_expired(
-    session: Session, *, on: dt.date | None = None, dry_run: bool = False
+    session: Session, *, secret_key: str, on: dt.date | None = None, dry_run: bool = False
 ) -> list[Purged]:
     """Purge (or, with `dry_run`, count) the data of every study past its retention date."""
     on = on or today()
     due = [(s.id, s.slug) for s in due_studies(session, on)]
     session.commit()
-    return [purge_study(session, study_id, on=on, dry_run=dry_run) for study_id, _ in due]
+    return [
+        purge_study(session, study_id, secret_key=secret_key, on=on, dry_run=dry_run)
+        for study_id, _ in due
+    ]
 
 
 def purge_study(
-    session: Session, study_id: int, *, on: dt.date | None = None, dry_run: bool = False
+    session: Session,
+    study_id: int,
+    *,
+    secret_key: str,
+    on: dt.date | None = None,
+    dry_run: bool = False,
 ) -> Purged:
-    """Delete one study's respondent data in one transaction (or only count it); keep the study."""
+    """Delete one study's respondent data in one transaction (or only count it); keep the study.
+
+    `secret_key` (the app's ``SECRET_KEY``) keys the ledger row that lets a
+    restore purge the study again (`survey.services.ledger`).
+    """
     on = on or today()
     if dry_run:
         study = session.get(Study, study_id)
@@ -152,6 +166,7 @@ def purge_study(
         counts = _counts(session, study)
         _delete_all(session, study)
         study.status, study.purged_on = "closed", on
+        ledger.record(session, ledger.study_digest(secret_key, study.id, study.slug), on)
         audit.record(session, None, "study.purge", study, **counts)
     found = Purged(study.slug, counts, dry_run=False)
     log.info("purge: study %s: %s", found.slug, found.summary())

@@ -28,8 +28,10 @@ here, in the same transaction as the deletion:
   discards the result and queues itself again. Queued jobs read the text when
   they run, so they never see the withdrawn words.
 
-Nothing about the withdrawal is logged or audited: the counter is all that
-is kept, since when someone withdrew is itself about them.
+Nothing about the withdrawal is logged or audited, since when someone
+withdrew is itself about them: the counter is kept, and a row of the
+withdrawal ledger (`survey.services.ledger`: a keyed digest of the response
+id and the day), so that restoring an older backup deletes the response again.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from survey.models import (
     Segment,
     Study,
 )
+from survey.services import ledger
 
 __all__ = ["REMOVED_CODE", "Withdrawn", "delete_response", "removed_analyses"]
 
@@ -85,8 +88,14 @@ class _Document:
     created_on: dt.date
 
 
-def delete_response(session: Session, study_id: int, response_id: str) -> Withdrawn:
-    """Delete a response and everything derived from it (inside the caller's write transaction)."""
+def delete_response(
+    session: Session, study_id: int, response_id: str, *, secret_key: str
+) -> Withdrawn:
+    """Delete a response and everything derived from it (inside the caller's write transaction).
+
+    `secret_key` (the app's ``SECRET_KEY``) keys the ledger row that lets a
+    restore delete the response again (`survey.services.ledger`).
+    """
     session.execute(
         update(Study)
         .where(Study.id == study_id)
@@ -97,6 +106,7 @@ def delete_response(session: Session, study_id: int, response_id: str) -> Withdr
     removed = _remove_analyses(session, study_id, documents)
     struck = _strike_quotes(session, study_id, documents)
     session.execute(delete(Response).where(Response.id == response_id))
+    ledger.record(session, ledger.response_digest(secret_key, response_id))
     session.flush()
     return Withdrawn(len(documents), struck, removed)
 

@@ -45,7 +45,7 @@ from survey.models import (
 )
 from survey.models.studies import today
 from tests.conftest import make_app
-from tests.survey import rich_study
+from tests.survey import ledger_oracle, rich_study
 from tests.survey.rich_study import SENTINEL, Rich, row_ids
 
 
@@ -177,10 +177,14 @@ def test_the_study_really_had_everything_before(purge):
 
 def test_in_every_table_the_expired_studys_data_and_only_it_is_gone(purge):
     new_audit = purge.after["audit_event"] - purge.before["audit_event"]
+    secret_key, study_id = purge.app.config["SECRET_KEY"], purge.rich.study_id
+    ledger_row = (ledger_oracle.digest(secret_key, f"study:{study_id}:tiny"),)
     for table, rows in purge.before.items():
         expected = rows - purge.expected_gone.get(table, set())
         if table == "audit_event":
             expected |= new_audit
+        if table == "forgotten":
+            expected |= {ledger_row}  # the withdrawal ledger's one row, a keyed digest
         assert purge.after[table] == expected, table
     assert len(new_audit) == 1
 

@@ -1,4 +1,4 @@
-"""safe data out: per-study data keys, retention dates, export settings, quote consent
+"""safe data out: per-study data keys, the withdrawal ledger, retention dates, export settings, quote consent
 
 Revision ID: 0007
 Revises: 0006
@@ -27,6 +27,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_study_key')),
     sa.UniqueConstraint('study_id', name=op.f('uq_study_key_study_id'))
     )
+    op.create_table('forgotten',
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('digest', name=op.f('pk_forgotten'))
+    )
     with op.batch_alter_table('study', schema=None) as batch_op:
         batch_op.add_column(sa.Column('retain_until', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('purged_on', sa.Date(), nullable=True))
@@ -42,4 +47,5 @@ def downgrade():
         batch_op.drop_column('export_settings_json')
         batch_op.drop_column('purged_on')
         batch_op.drop_column('retain_until')
+    op.drop_table('forgotten')
     op.drop_table('study_key')
