@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
 from survey.models.staff import ROLES, SiteSetting, User
+from survey.services import accounts
 from survey.services.accounts import (
-    HASHER,
     TOTP_SETTING,
     AccountError,
     NewAccount,
@@ -99,7 +99,7 @@ def reset_password(session: Session, actor: User | None, user: User) -> NewAccou
     password = new_one_time_password()
     with write_transaction(session):
         _end_sessions(session, user)
-        user.password_hash = HASHER.hash(password)
+        user.password_hash = accounts.HASHER.hash(password)
         user.must_change_password = True
         record(session, actor, "user.password_reset", user)
     return NewAccount(user, password)
