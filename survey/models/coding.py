@@ -163,6 +163,7 @@ class TranscriptTurn(db.Model):
     time_end_ms: Mapped[int | None] = mapped_column(Integer)
 
 
+@sealed_columns
 class Code(db.Model):
     """A code of a study's codebook, or a category (`codable` False) grouping codes."""
 
@@ -179,10 +180,11 @@ class Code(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200))
     codable: Mapped[bool] = mapped_column(Boolean, default=True)
-    definition: Mapped[str] = mapped_column(Text, default="")
-    when_to_use: Mapped[str] = mapped_column(Text, default="")
-    when_not_to_use: Mapped[str] = mapped_column(Text, default="")
-    example: Mapped[str] = mapped_column(Text, default="")
+    # Sealed: examples are usually quotes, and the other fields may quote too.
+    definition: Mapped[str] = mapped_column(SealedText(), default="")
+    when_to_use: Mapped[str] = mapped_column(SealedText(), default="")
+    when_not_to_use: Mapped[str] = mapped_column(SealedText(), default="")
+    example: Mapped[str] = mapped_column(SealedText(), default="")
     colour: Mapped[str] = mapped_column(String(7), default="#5B6770")
     position: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from survey import keyring
 from survey.extensions import write_transaction
 from survey.models import (
     AnalysisJob,
@@ -58,7 +59,7 @@ from survey.models import (
     WebSession,
 )
 from survey.models.studies import today
-from survey.services import audit, ledger
+from survey.services import audit, keys, ledger
 
 __all__ = ["Purged", "Retention", "due_studies", "purge_expired", "purge_study", "retention_of"]
 
@@ -276,4 +277,5 @@ def _delete_all(session: Session, study: Study) -> None:
             update(WebSession).where(WebSession.id == row_id).values(data=json.dumps(values))
         )
     session.execute(delete(AttemptWindow).where(AttemptWindow.key.in_(_phrase_keys(sid))))
-    session.execute(delete(StudyKey).where(StudyKey.study_id == sid))
+    # Destroy the data key, and drop it from this process's memory too.
+    keys.destroy(session, keyring.active(), sid)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import StatementError
 
 from survey import create_app, sealing
 from survey.extensions import db, write_transaction
-from survey.models import Answer, CodingDocument, Memo, Study, StudyKey
+from survey.models import Answer, Code, CodingDocument, Memo, Study, StudyKey
 from survey.models.sealed import PlaintextWrite
 from survey.sealing import SealingError
 from survey.services import keys
@@ -53,9 +53,13 @@ def _same_database(app, **config) -> object:
     )
 
 
-def _raw(app, sql: str) -> list:
+def _raw_rows(app, sql: str) -> list[tuple]:
     with app.app_context():
-        return [row[0] for row in db.session.execute(text(sql))]
+        return [tuple(row) for row in db.session.execute(text(sql))]
+
+
+def _raw(app, sql: str) -> list:
+    return [row[0] for row in _raw_rows(app, sql)]
 
 
 @pytest.fixture
@@ -85,6 +89,15 @@ def test_memos_are_sealed_too(answered):
     assert analyst.client.get("/coding/tiny").status_code == 200
     [memo] = _raw(answered, "SELECT text FROM memo")
     assert memo.startswith(sealing.PREFIX) and SENTINEL not in memo
+
+
+def test_codebook_examples_which_quote_answers_are_sealed(answered):
+    with answered.app_context(), write_transaction(db.session):
+        db.session.add(Code(study_id=1, name="Fear", example=SENTINEL, definition="Afraid."))
+    [(example, definition)] = _raw_rows(answered, "SELECT example, definition FROM code")
+    assert example.startswith(sealing.PREFIX) and definition.startswith(sealing.PREFIX)
+    with answered.app_context():
+        assert db.session.scalar(select(Code.example)) == SENTINEL
 
 
 @pytest.mark.skipif(PG, reason="the SQLite file is checked on the SQLite run")

@@ -91,7 +91,17 @@ def coarsener(coarsening: Coarsening, column: Column) -> Coarsen:
             return _iso(value)[:7]
     else:
         return lambda cell: cell
-    return lambda cell: cell if cell is None or cell == "" or is_missing(cell) else change(cell)
+
+    def safely(cell: object) -> object:
+        if cell is None or cell == "" or is_missing(cell):
+            return cell
+        try:
+            return change(cell)
+        except (TypeError, ValueError):
+            # An answer to an older version that no longer fits the settings: hide it.
+            return SUPPRESSED
+
+    return safely
 
 
 def coarsened_column(column: Column, coarsening: Coarsening) -> Column:

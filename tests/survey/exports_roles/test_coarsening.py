@@ -99,3 +99,14 @@ def test_a_dropped_item_has_no_column(app, study_id, tmp_path):
 def test_nothing_is_suppressed_when_every_combination_has_k_responses(app, study_id, tmp_path):
     shown = export_frame(app, study_id, "csv", tmp_path)
     assert "suppressed" not in set(shown[["age", "country", "arrived"]].to_numpy().ravel())
+
+
+def test_an_answer_that_no_longer_fits_its_coarsening_is_suppressed_not_a_crash():
+    from survey.services.exports.deidentify import coarsener
+    from survey.services.exports.plan import SUPPRESSED, Column
+    from survey.services.exports.settings import BANDS, Coarsening
+
+    change = coarsener(Coarsening(BANDS, bands=(18.0, 25.0)), Column("age", "Age", "number"))
+    assert change("a18_25") == SUPPRESSED
+    assert change("30") == "25+"
+    assert change("prefer_not_to_say") == "prefer_not_to_say"
