@@ -3,7 +3,8 @@
 Run with ``.venv/bin/python bench/export.py [--responses 100000] [--formats csv,xlsx,sav,dta]``.
 A synthetic study of N completed responses by 60 variables (6 fixed; 14
 single choice, 10 scales, 3 multiple choice of 4 options, 8 numbers, 6 short
-and 4 long texts, about 5% non-answers) is bulk-inserted into a fresh SQLite
+and 4 long texts, about 5% non-answers; the texts sealed with the study's key as
+the app stores them) is bulk-inserted into a fresh SQLite
 database. Then, for each format, a child process runs our `export_study`
 (reading the database in batches, labels and missing codes included) and
 reports wall time and peak memory growth: RSS (peak ``ru_maxrss`` minus the RSS
@@ -99,6 +100,8 @@ def generate(folder: Path, responses: int) -> None:
 
     from instruments import load_instrument
     from survey.extensions import db, write_transaction
+    from survey.keyring import active
+    from survey.models.sealed import study_key_id
     from survey.services.studies import create_study
 
     app = make_app(folder)
@@ -108,12 +111,20 @@ def generate(folder: Path, responses: int) -> None:
         instrument = load_instrument(yaml.safe_dump(document), filename="b.yaml")
         with write_transaction(db.session):
             study = create_study(db.session, instrument, slug=SLUG, publish=True)
+            key_id = study_key_id(db.session, study.id)
+        # Free text is sealed with the study's key, as the app stores it.
+        key = (key_id, active().data_key(key_id))
         ids = (study.id, study.instrument_version_id)
         db.engine.dispose()
-    _insert(folder / "bench.db", instrument, ids, responses)
+    _insert(folder / "bench.db", instrument, ids, responses, key)
 
 
-def _insert(path: Path, instrument, ids: tuple[int, int], responses: int) -> None:
+def _insert(
+    path: Path, instrument, ids: tuple[int, int], responses: int, key: tuple[str, bytes]
+) -> None:
+    from survey import sealing
+
+    words = {i.id for i in instrument.answerable_items() if i.type in ("short_text", "long_text")}
     rng = random.Random(0)
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous=OFF")
@@ -123,7 +134,11 @@ def _insert(path: Path, instrument, ids: tuple[int, int], responses: int) -> Non
         for number in range(start, min(start + 5000, responses)):
             rid = f"{number:032x}"
             people.append((rid, ids[0], ids[1], "completed", "self", "en", "2024-05-01"))
-            answers += [(rid, item.id, *_answer(item, rng)) for item in items]
+            for item in items:
+                value, code = _answer(item, rng)
+                if value is not None and item.id in words:
+                    value = sealing.seal(key[1], key[0], value)
+                answers.append((rid, item.id, value, code))
         connection.executemany(
             "INSERT INTO response (id, study_id, instrument_version_id, status, mode, language,"
             " started_on, updated_on, completed_on, no_quotes) VALUES (?,?,?,?,?,?,?,?,?,0)",

@@ -295,7 +295,23 @@ def decode(value: str | None, code: str | None) -> Stored:
     """Return the :class:`Stored` held by an answer row's columns."""
     if code is not None:
         return Stored(code=code)
-    return Stored(value=json.loads(value) if value is not None else None)
+    return Stored(value=json_value(value) if value is not None else None)
+
+
+def json_value(text: str) -> object:
+    """Return the value of stored JSON `text`; plain strings and whole numbers skip the parser.
+
+    Exports decode millions of answers, and most are a short string or a whole
+    number: a string without a backslash has no escape to undo, and a string of
+    digits is an integer.
+    """
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"' and "\\" not in text:
+        inner = text[1:-1]
+        if '"' not in inner:
+            return inner
+    elif text.isdigit() and text.isascii() and (text == "0" or text[0] != "0"):
+        return int(text)
+    return json.loads(text)
 
 
 def free_text_ids(instrument: Instrument) -> frozenset[str]:

@@ -60,7 +60,8 @@ def _rows(session: Session, batch: list[tuple], columns: list[Column]) -> list[R
     query = select(Answer.response_id, Answer.item_id, Answer.value, Answer.code).where(
         Answer.response_id.in_(ids)
     )
-    for response_id, item_id, value, code in session.execute(query):
+    # Core, not the ORM: millions of plain tuples, no identity map to fill.
+    for response_id, item_id, value, code in session.connection().execute(query):
         answers[response_id][item_id] = decode(value, code)
     rows = []
     for response_id, key, label, language, mode, completed_on in batch:
