@@ -1,4 +1,4 @@
-"""The analysis pages of the synthetic demo pass the WCAG 2.2 A and AA checks a machine can make.
+"""The analysis and data-out pages of the synthetic demo pass the WCAG 2.2 A and AA machine checks.
 
 The data is the coding demo built as `heard demo` builds it, with its topic
 fit run synchronously (automatic k, so the k curve is there), plus a fit
@@ -152,6 +152,11 @@ def paths(ids: Demo) -> dict[str, str]:
         "running fit": f"{BASE}/topics/{ids.running}",
         "suggestions": f"{BASE}/suggestions",
         "suggestion queue": f"{BASE}/suggestions/{ids.item}",
+        "codes by answer": f"{BASE}/codes?by={ids.attribute}",
+        # The studio's data-out pages of the same study (the lead is a researcher on it).
+        "studio export": f"/studio/studies/{demo.SLUG}/export",
+        "studio export settings": f"/studio/studies/{demo.SLUG}/export/settings",
+        "studio settings": f"/studio/studies/{demo.SLUG}/settings",
     }
 
 
@@ -182,6 +187,10 @@ KINDS = (
     "running fit",
     "suggestions",
     "suggestion queue",
+    "codes by answer",
+    "studio export",
+    "studio export settings",
+    "studio settings",
 )
 
 
