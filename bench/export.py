@@ -137,7 +137,7 @@ def _insert(
             for item in items:
                 value, code = _answer(item, rng)
                 if value is not None and item.id in words:
-                    value = sealing.seal(key[1], key[0], value)
+                    value = sealing.seal(key[1], key[0], value, "answer.value")
                 answers.append((rid, item.id, value, code))
         connection.executemany(
             "INSERT INTO response (id, study_id, instrument_version_id, status, mode, language,"

@@ -67,13 +67,13 @@ class Keyring:
         self.remember(key_id, data_key)
         return data_key
 
-    def seal(self, key_id: str, plaintext: str) -> str:
-        """Return `plaintext` sealed with data key `key_id`."""
-        return sealing.seal(self.data_key(key_id), key_id, plaintext)
+    def seal(self, key_id: str, plaintext: str, context: str = "") -> str:
+        """Return `plaintext` sealed with data key `key_id`, bound to `context`."""
+        return sealing.seal(self.data_key(key_id), key_id, plaintext, context)
 
-    def unseal(self, token: str) -> str:
-        """Return the plaintext of a sealed text."""
-        return sealing.unseal(self.data_key(sealing.key_id_of(token)), token)
+    def unseal(self, token: str, context: str = "") -> str:
+        """Return the plaintext of a sealed text sealed for `context`."""
+        return sealing.unseal(self.data_key(sealing.key_id_of(token)), token, context)
 
 
 def init_keyring(app: Flask) -> None:

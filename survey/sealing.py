@@ -11,9 +11,9 @@ Three layers, all AES-256-GCM (`cryptography`):
 
 A sealed text carries no time: the nonce is 96 random bits and nothing else
 goes in clear but the key id (Fernet tokens, by contrast, carry their creation
-time in clear). The key id is bound into the tag as associated data, so a
-ciphertext moved under another key's id fails to open rather than decrypting
-to garbage. This module knows nothing of Flask or the database.
+time in clear). The key id and the column it lives in are bound into the tag
+as associated data, so a ciphertext moved under another key's id or into
+another column fails to open rather than decrypting to garbage. This module knows nothing of Flask or the database.
 """
 
 from __future__ import annotations
@@ -160,10 +160,16 @@ def is_sealed(value: str) -> bool:
     return value.startswith(PREFIX)
 
 
-def seal(data_key: bytes, key_id: str, plaintext: str) -> str:
-    """Return `plaintext` sealed with `data_key`."""
+def _bound(key_id: str, context: str) -> bytes:
+    # The key id, and where the text lives (a column), are authenticated with it: a
+    # ciphertext moved under another key or into another column fails to open.
+    return f"{key_id}|{context}".encode() if context else key_id.encode()
+
+
+def seal(data_key: bytes, key_id: str, plaintext: str, context: str = "") -> str:
+    """Return `plaintext` sealed with `data_key`, bound to its key id and `context`."""
     nonce = secrets.token_bytes(NONCE_BYTES)
-    body = AESGCM(data_key).encrypt(nonce, plaintext.encode("utf-8"), key_id.encode())
+    body = AESGCM(data_key).encrypt(nonce, plaintext.encode("utf-8"), _bound(key_id, context))
     return f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(nonce + body).decode('ascii')}"
 
 
@@ -175,12 +181,13 @@ def key_id_of(token: str) -> str:
     return key_id
 
 
-def unseal(data_key: bytes, token: str) -> str:
+def unseal(data_key: bytes, token: str, context: str = "") -> str:
     """Return the text sealed in `token`; `SealingError` if it was changed or the key is wrong."""
     key_id = key_id_of(token)
     try:
         raw = base64.urlsafe_b64decode(token[len(PREFIX) + len(key_id) + 1 :])
-        plain = AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], key_id.encode())
+        bound = _bound(key_id, context)
+        plain = AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], bound)
     except (InvalidTag, binascii.Error, ValueError):
         raise SealingError(f"a text sealed with data key {key_id} does not open") from None
     return plain.decode("utf-8")

@@ -86,7 +86,7 @@ class AnalysisResult(db.Model):
         ForeignKey("analysis_job.id", ondelete="CASCADE"), unique=True
     )
     # Topics (terms, NPMI), the k sweep, per-code precision and recall: no text.
-    result_json: Mapped[str] = mapped_column(SealedText())
+    result_json: Mapped[str] = mapped_column(SealedText("analysis_result.result_json"))
     n_topics: Mapped[int | None] = mapped_column(Integer)
     seed: Mapped[int | None] = mapped_column(Integer)
     # {"scikit-learn": "1.5.2", "nltk": "3.9", "heard": "0.1.0", ...}

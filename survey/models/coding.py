@@ -87,7 +87,7 @@ class CodingDocument(db.Model):
     # The question answered (answers); None for a transcript.
     item_id: Mapped[str | None] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(SealedText())
+    text: Mapped[str] = mapped_column(SealedText("coding_document.text"))
     length: Mapped[int] = mapped_column(Integer)  # code points
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
     # The automatic redaction pass has stored its proposals (until then they
@@ -181,10 +181,12 @@ class Code(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     codable: Mapped[bool] = mapped_column(Boolean, default=True)
     # Sealed: examples are usually quotes, and the other fields may quote too.
-    definition: Mapped[str] = mapped_column(SealedText(), default="")
-    when_to_use: Mapped[str] = mapped_column(SealedText(), default="")
-    when_not_to_use: Mapped[str] = mapped_column(SealedText(), default="")
-    example: Mapped[str] = mapped_column(SealedText(), default="")
+    definition: Mapped[str] = mapped_column(SealedText("code.definition"), default="")
+    when_to_use: Mapped[str] = mapped_column(SealedText("code.when_to_use"), default="")
+    when_not_to_use: Mapped[str] = mapped_column(
+        SealedText("code.when_not_to_use"), default=""
+    )
+    example: Mapped[str] = mapped_column(SealedText("code.example"), default="")
     colour: Mapped[str] = mapped_column(String(7), default="#5B6770")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -237,7 +239,7 @@ class Segment(db.Model):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    memo: Mapped[str] = mapped_column(SealedText(), default="")
+    memo: Mapped[str] = mapped_column(SealedText("segment.memo"), default="")
     distressing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
@@ -274,7 +276,7 @@ class Memo(db.Model):
         ForeignKey("coding_document.id", ondelete="CASCADE")
     )
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(SealedText(), default="")
+    text: Mapped[str] = mapped_column(SealedText("memo.text"), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
@@ -309,7 +311,7 @@ class CodingLogEntry(db.Model):
     )
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     action: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[str] = mapped_column(SealedText(), default="{}")
+    payload: Mapped[str] = mapped_column(SealedText("coding_log.payload"), default="{}")
     # The entry this one undoes (for action "undo").
     undoes_id: Mapped[int | None] = mapped_column(
         ForeignKey("coding_log.id", ondelete="SET NULL"), unique=True

@@ -67,7 +67,7 @@ class Answer(db.Model):
     )
     item_id: Mapped[str] = mapped_column(String(64))
     # Free text is sealed with the study's key (`responses`); choices and numbers are not.
-    value: Mapped[str | None] = mapped_column(SealedText(strict=False))
+    value: Mapped[str | None] = mapped_column(SealedText("answer.value", strict=False))
     code: Mapped[str | None] = mapped_column(String(32))
 
     response: Mapped[Response] = relationship(back_populates="answers")

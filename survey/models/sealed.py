@@ -47,15 +47,16 @@ class SealedText(TypeDecorator):
     impl = Text
     cache_ok = True
 
-    def __init__(self, strict: bool = True) -> None:
+    def __init__(self, context: str, *, strict: bool = True) -> None:
         super().__init__()
+        self.context = context  # "table.column": a ciphertext opens only where it was written
         self.strict = strict
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or value == "":
             return value
         if isinstance(value, SealedStr):
-            return keyring.active().seal(value.key_id, str(value))
+            return keyring.active().seal(value.key_id, str(value), self.context)
         if self.strict:
             raise PlaintextWrite("a sealed column was given text without its study's key")
         return value
@@ -63,7 +64,7 @@ class SealedText(TypeDecorator):
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or not sealing.is_sealed(value):
             return value
-        return keyring.active().unseal(value)
+        return keyring.active().unseal(value, self.context)
 
 
 def study_key_id(session: Session, study_id: int) -> str:

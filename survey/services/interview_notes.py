@@ -35,12 +35,15 @@ TURN_SEPARATOR = "\n\n"
 SPEAKER_LENGTH = 100
 
 
+NOTES_CONTEXT = "web_session.interview_notes"
+
+
 def sealed_notes(session: Session, study: Study, notes: Mapping[str, str]) -> dict[str, str]:
     """Return `notes` sealed with the study's data key, to be kept in a server-side session."""
     with write_transaction(session):
         key_id = study_key_id(session, study.id)
     ring = keyring.active()
-    return {topic: ring.seal(key_id, text) for topic, text in notes.items()}
+    return {topic: ring.seal(key_id, text, NOTES_CONTEXT) for topic, text in notes.items()}
 
 
 def opened_notes(kept: Mapping[str, str]) -> dict[str, str]:
@@ -48,7 +51,7 @@ def opened_notes(kept: Mapping[str, str]) -> dict[str, str]:
     ring = keyring.active()
     try:
         return {
-            topic: ring.unseal(text) if sealing.is_sealed(text) else text
+            topic: ring.unseal(text, NOTES_CONTEXT) if sealing.is_sealed(text) else text
             for topic, text in kept.items()
         }
     except SealingError:  # the study was purged: its notes went with its key

@@ -51,6 +51,14 @@ def test_a_wrong_key_or_a_moved_key_id_opens_nothing():
         sealing.unseal(KEY, token.replace(":k1:", ":k2:"))
 
 
+def test_a_text_sealed_for_one_column_does_not_open_in_another():
+    token = sealing.seal(KEY, "k1", "words", "answer.value")
+    assert sealing.unseal(KEY, token, "answer.value") == "words"
+    for elsewhere in ("memo.text", ""):
+        with pytest.raises(SealingError):
+            sealing.unseal(KEY, token, elsewhere)
+
+
 def test_a_data_key_is_bound_to_its_master_its_id_and_its_study():
     master = sealing.master_key(KEY)
     wrapped = sealing.wrap(master, b"d" * 32, "key1", 7)
