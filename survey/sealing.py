@@ -13,7 +13,8 @@ A sealed text carries no time: the nonce is 96 random bits and nothing else
 goes in clear but the key id (Fernet tokens, by contrast, carry their creation
 time in clear). The key id and the column it lives in are bound into the tag
 as associated data, so a ciphertext moved under another key's id or into
-another column fails to open rather than decrypting to garbage. This module knows nothing of Flask or the database.
+another column fails to open rather than decrypting to garbage. This module
+knows nothing of Flask or the database.
 """
 
 from __future__ import annotations
