@@ -44,6 +44,7 @@ class Frame:
         self.size = size
         self.filled = 0
         self.codes = {c.name: code_map(c) for c in columns if kind_of(c) == "coded"}
+        self.repeated: dict[object, object] = {}
         self.values: dict[str, np.ndarray] = {}
         self.missing: dict[str, np.ndarray] = {}
         for column in columns:
@@ -90,9 +91,16 @@ class Frame:
         elif is_missing(cell) and kind_of(column) == "date":
             self.values[name][index] = cell
         elif kind_of(column) == "date":
-            self.values[name][index] = cell if isinstance(cell, dt.date) else None
+            self.values[name][index] = self._shared(cell if isinstance(cell, dt.date) else None)
+        elif column.item is None and name != "response_id":  # a few values, many rows
+            self.values[name][index] = self._shared(clean(cell))
         else:
             self.values[name][index] = clean(cell)
+
+    def _shared(self, value: object) -> object:
+        # One object per distinct value: each row's copy from the database would cost
+        # a Python object per cell (about 25 MB at 100,000 responses).
+        return self.repeated.setdefault(value, value)
 
     def _number(self, column: Column, cell: object) -> float:
         codes = self.codes.get(column.name)
