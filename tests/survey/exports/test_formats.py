@@ -147,9 +147,17 @@ def test_formulas_are_neutralised_in_csv(written):
     assert rows[0]["debt"] == "-3"
 
 
+def _sheet_rows(path, name: str) -> list[tuple]:
+    """Return the rows of one sheet, closing the workbook (read-only mode keeps the file open)."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book[name].iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
 def test_formulas_are_neutralised_in_xlsx_and_numbers_stay_numbers(written):
-    sheet = openpyxl.load_workbook(written["xlsx"].data, read_only=True)["data"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _sheet_rows(written["xlsx"].data, "data")
     header, body = rows[0], sorted(rows[1:], key=lambda row: str(row[5]))
     cells = dict(zip(header, body[0]))
     assert cells["story"] == "'" + FORMULA
@@ -163,8 +171,8 @@ def test_formulas_are_neutralised_in_xlsx_and_numbers_stay_numbers(written):
 
 
 def test_the_xlsx_codebook_sheet_is_neutralised_too(written):
-    sheet = openpyxl.load_workbook(written["xlsx"].data, read_only=True)["codebook"]
-    texts = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    rows = _sheet_rows(written["xlsx"].data, "codebook")
+    texts = [v for row in rows for v in row if isinstance(v, str)]
     assert "variable" in texts
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in texts)
 
