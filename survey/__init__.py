@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.auth import bp as auth_bp
     from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
+    from survey.web.health import bp as health_bp
     from survey.web.interview import bp as interview_bp
     from survey.web.respond import bp as respond_bp
     from survey.web.studio import bp as studio_bp
@@ -77,5 +78,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coding_bp)
     app.register_blueprint(interview_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(health_bp)
     register_error_pages(app)
     register_cli(app)
