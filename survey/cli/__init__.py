@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from instruments.lint import format_findings, lint_instrument
 from survey.cli.analyse import analyse_group
 from survey.cli.backup import backup_command, restore_command
 from survey.cli.export import export_command
+from survey.cli.guard import guarded
 from survey.cli.keys import keys_group
 from survey.cli.worker import worker_command
 from survey.extensions import db, write_transaction
 from survey.models.staff import ROLES
-from survey.sealing import SealingError
 from survey.services import accounts, responses, retention, staff_admin, web_sessions
 from survey.services.coding import demo as coding_demo
 from survey.services.coding import exchange, exchange_import, redaction_review
@@ -363,33 +362,10 @@ COMMANDS = (
 )
 
 
-def _guarded(command: click.Command) -> click.Command:
-    """Make a missing or wrong data key one clear line and exit 1, never a traceback."""
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            _guarded(sub)
-        return command
-    original = command.callback
-    if original is None or getattr(original, "heard_guarded", False):
-        return command
-
-    @functools.wraps(original)
-    def callback(*args, **kwargs):
-        try:
-            return original(*args, **kwargs)
-        except SealingError as error:
-            click.echo(f"The data key is missing or wrong: {error}", err=True)
-            sys.exit(1)
-
-    callback.heard_guarded = True
-    command.callback = callback
-    return command
-
-
 def register_cli(app: Flask) -> None:
     """Add the `heard` subcommands to `app`."""
     for command in COMMANDS:
-        app.cli.add_command(_guarded(command))
+        app.cli.add_command(guarded(command))
 
 
 def _create_app():

@@ -50,6 +50,7 @@ from survey.services.analysis.describe_view import ClosedQuestion, closed_questi
 from survey.services.coding import coders as coders_service
 from survey.services.coding.code_view import codebook
 from survey.services.errors import ServiceError
+from survey.services.exports import neutralise
 from survey.services.review import NON_ANSWER_WORDS
 from survey.services.studies import instrument_of
 
@@ -67,7 +68,6 @@ __all__ = [
 
 NO_ANSWER = "No answer"
 TOTAL = "Total"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class QuestionNotFound(ServiceError):
@@ -254,18 +254,11 @@ def _word(value: str) -> str:
     return str(NON_ANSWER_WORDS[value]) if value in NON_ANSWER_WORDS else value
 
 
-def _neutral(value: object) -> object:
-    """Return a text cell a spreadsheet would run as a formula with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def table_csv(table: SuppressedTable) -> bytes:
     """Return the suppressed table as UTF-8 CSV: hidden counts are empty cells."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_neutral(v) for v in ["code", *table.column_labels, TOTAL]])
+    writer.writerow([neutralise(v) for v in ["code", *table.column_labels, TOTAL]])
     for label, line in zip([*table.row_labels, TOTAL], table.cells, strict=True):
-        writer.writerow([_neutral(label), *("" if v is None else v for v in line)])
+        writer.writerow([neutralise(label), *("" if v is None else v for v in line)])
     return buffer.getvalue().encode("utf-8")
