@@ -46,12 +46,9 @@ class HeardServer(BaseApplication):
 
     def load_config(self) -> None:
         """Apply our settings; access logging stays off whatever else is set."""
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-        self.cfg.set("accesslog", None)
-        self.cfg.set("logger_class", PrivateLogger)
-        if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: no runtime control socket
-            self.cfg.set("control_socket_disable", True)
+        for key, value in {**self.options, **PRIVATE}.items():
+            if key in self.cfg.settings:  # e.g. control_socket_disable exists from gunicorn 24
+                self.cfg.set(key, value)
 
     def load(self):
         """Build the WSGI app in each worker."""
@@ -60,17 +57,34 @@ class HeardServer(BaseApplication):
         return create_app()
 
 
+# What no deployment may change: no access log, addresses scrubbed from the error log, no
+# runtime control socket, and no proxy trusted to name the client.
+PRIVATE = {
+    "accesslog": None,
+    "logger_class": PrivateLogger,
+    "control_socket_disable": True,
+    "proxy_allow_ips": "",
+}
+
+
+def gunicorn_options(*, bind: str, workers: int, forwarded_allow_ips: str = "") -> dict:
+    """Return the gunicorn settings Heard runs with (`heard serve`, deploy/, the benchmarks).
+
+    `forwarded_allow_ips` names the proxy trusted to say the request came over
+    HTTPS (``X-Forwarded-Proto``); gunicorn never takes a client address from it.
+    """
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "sync",
+        "errorlog": "-",
+        "loglevel": "info",
+        "forwarded_allow_ips": forwarded_allow_ips,
+        **PRIVATE,
+    }
+
+
 def serve(*, host: str, port: int, workers: int) -> None:
     """Serve Heard on host:port with `workers` gunicorn workers."""
     print(f"Serving Heard on http://{host}:{port}/ (no access log). Stop with Ctrl+C.", flush=True)
-    HeardServer(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "sync",
-            "errorlog": "-",
-            "loglevel": "info",
-            "forwarded_allow_ips": "",
-            "proxy_allow_ips": "",
-        }
-    ).run()
+    HeardServer(gunicorn_options(bind=f"{host}:{port}", workers=workers)).run()
