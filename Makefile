@@ -32,7 +32,7 @@ messages: $(STAMP)
 	$(BIN)/python tools/messages.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check survey instruments coding analysis tests bench tools
+	$(BIN)/ruff check survey instruments coding analysis tests bench tools deploy
 	$(BIN)/lint-imports
 
 # Tests run on every core (pytest-xdist); each worker has its own database.
