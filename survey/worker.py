@@ -8,16 +8,28 @@ thread; under ``TESTING`` it means inline, so tests are deterministic.
 
 `run_job(job_id)` is what an RQ worker calls: it builds the app once per
 process and runs the job in an app context. Its only argument is the id.
+
+`rq_worker(app, connection)` is the worker `heard worker` runs: RQ's own,
+which also sweeps jobs whose worker stopped (`jobs.sweep`) whenever it does
+its maintenance: at start, and about every ``HEARD_JOB_STALE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+from typing import Any
 
 from flask import Flask
 
 from survey.extensions import db
-from survey.services.analysis import queue, running
+from survey.services.analysis import jobs, queue, running
+
+log = logging.getLogger(__name__)
+
+# RQ's default: how long a worker's registration lives without a heartbeat.
+RQ_WORKER_TTL = 420
 
 _app: Flask | None = None
 _pid = 0
@@ -86,8 +98,8 @@ def use_app(app: Flask) -> None:
     _app, _pid = app, os.getpid()
 
 
-def run_job(job_id: int) -> None:
-    """Run analysis job `job_id` (RQ calls this; the app is built once per process)."""
+def _current_app() -> Flask:
+    """Return this worker process's app (built on first use), fresh connections after a fork."""
     global _pid
     if _app is None:
         from survey import create_app
@@ -97,4 +109,62 @@ def run_job(job_id: int) -> None:
         _pid = os.getpid()
         with _app.app_context():
             db.engine.dispose(close=False)
-    runner_for(_app)(int(job_id))
+    return _app
+
+
+def run_job(job_id: int) -> None:
+    """Run analysis job `job_id` (RQ calls this; the app is built once per process)."""
+    runner_for(_current_app())(int(job_id))
+
+
+def sweep_stale() -> dict[str, list[int]]:
+    """Re-queue or fail the jobs whose worker stopped; return their ids (never raises).
+
+    It runs in the worker's main process, which forks a work horse per job,
+    so it gives its database connections back before returning.
+    """
+    app = _current_app()
+    with app.app_context():
+        try:
+            return jobs.sweep(db.session)
+        except Exception as error:  # a sweep that fails is tried again at the next maintenance
+            log.warning("sweep of stale analysis jobs failed (%s)", type(error).__name__)
+            return {"queued": [], "failed": []}
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@functools.cache
+def worker_class() -> type:
+    """Return RQ's Worker with the sweep added to its maintenance (rq is imported only here)."""
+    from rq import Worker
+
+    class SweepingWorker(Worker):
+        """An RQ worker that also moves on the analysis jobs of workers that stopped."""
+
+        def run_maintenance_tasks(self) -> None:
+            """Clean RQ's registries, then re-queue or fail jobs with a stale heartbeat."""
+            super().run_maintenance_tasks()
+            swept = sweep_stale()
+            for status, ids in swept.items():
+                if ids:  # ids only: a job's id says nothing about anyone
+                    self.log.info("Worker %s: analysis jobs %s %s", self.name, ids, status)
+
+    return SweepingWorker
+
+
+def rq_worker(app: Flask, connection: Any):
+    """Return a sweeping RQ worker on `app`'s job queue (`heard worker` runs it)."""
+    from rq import Queue
+
+    interval = max(1, int(settings_of(app).stale_seconds))
+    # An idle worker blocks on the queue for worker_ttl - 15 s between maintenance checks:
+    # keep that near the stale time, so a lost job is swept within about two of them.
+    ttl = min(RQ_WORKER_TTL, max(30, interval + 15))
+    return worker_class()(
+        [Queue(app.config["HEARD_JOB_QUEUE"], connection=connection)],
+        connection=connection,
+        maintenance_interval=interval,
+        worker_ttl=ttl,
+    )

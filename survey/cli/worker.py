@@ -18,7 +18,6 @@ def worker_command(burst: bool) -> None:
     """Run analysis jobs (topic models, code suggestions) queued on HEARD_REDIS_URL."""
     from redis import Redis
     from redis.exceptions import RedisError
-    from rq import Queue, Worker
 
     from survey import worker
 
@@ -41,6 +40,5 @@ def worker_command(burst: bool) -> None:
         )
         sys.exit(2)
     click.echo(f"Running analysis jobs from queue {name!r}{' until it is empty' if burst else ''}.")
-    Worker([Queue(name, connection=connection)], connection=connection).work(
-        burst=burst, logging_level="INFO"
-    )
+    # At start and about every stale time, it also re-queues or fails jobs whose worker stopped.
+    worker.rq_worker(app, connection).work(burst=burst, logging_level="INFO")

@@ -5,18 +5,22 @@ its id to the application's dispatcher (RQ on Redis when ``HEARD_REDIS_URL``
 is set and `heard worker` runs; a background thread of the web process
 otherwise; at once in tests and `heard demo`). `running.run` does the work.
 
-A worker can die mid-job (a deploy, the OOM killer, a power cut). RQ retries
-a job whose work horse was killed (twice); beyond that, a job still `running`
-whose heartbeat is older than ``HEARD_JOB_STALE_SECONDS`` is noticed when a
-page looks at it (`job_for`, `latest`): with fewer than three attempts it is
-**re-queued** ("restarting"); after three it is marked **failed** ("the
-worker stopped; start it again"). Either way a result is stored at most once.
+A worker can die mid-job (a deploy, the OOM killer, a power cut). A job still
+`running` whose heartbeat is older than ``HEARD_JOB_STALE_SECONDS`` has lost
+its worker: with fewer than three attempts it is **re-queued**
+("restarting"); after three it is marked **failed** ("the worker stopped;
+start it again"). Every `heard worker` looks for such jobs itself (`sweep`,
+at start and about every stale time), and so does a page that looks at a job
+(`job_for`, `latest`): one rule, `_revive`. RQ also retries a job whose work
+horse was killed; whichever delivery comes second finds the job taken or
+done (`running._claim`), so a result is stored at most once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -43,7 +47,10 @@ __all__ = [
     "result_of",
     "run",
     "start",
+    "sweep",
 ]
+
+log = logging.getLogger(__name__)
 
 QUEUE_DOWN = (
     "The job queue cannot be reached, so the analysis did not start; tell an administrator."
@@ -163,12 +170,49 @@ def _checked(session: Session, job: AnalysisJob) -> AnalysisJob:
     """Restart or fail `job` if it is running with a stale heartbeat; return it, fresh."""
     if job.status == "queued":
         return _handed_again(session, job)
+    _revive(session, job)
+    return job
+
+
+def sweep(session: Session, *, limit: int = 500) -> dict[str, list[int]]:
+    """Re-queue or fail every running job whose worker stopped; return their ids by new status.
+
+    `heard worker` calls this at start and about every stale time, so a job
+    whose worker was killed moves on though no page looks at it. Several
+    workers may sweep at once: each job is changed (and handed on) by one.
+    """
+    cutoff = stale_before(queue.runtime_for(session).settings)
+    lost = session.scalars(
+        select(AnalysisJob.id)
+        .where(AnalysisJob.status == "running", AnalysisJob.heartbeat_at < cutoff)
+        .order_by(AnalysisJob.id)
+        .limit(limit)
+    ).all()
+    swept: dict[str, list[int]] = {"queued": [], "failed": []}
+    for job_id in lost:
+        job = session.get(AnalysisJob, job_id, populate_existing=True)
+        try:
+            outcome = _revive(session, job) if job is not None else None
+        except JobQueueUnavailable:  # `_dispatch` has marked it failed, clearly
+            outcome = "failed"
+        if outcome is not None:
+            swept[outcome].append(job_id)
+            log.info("analysis job %d: its worker stopped; now %s", job_id, outcome)
+    return swept
+
+
+def _revive(session: Session, job: AnalysisJob) -> str | None:
+    """Re-queue and dispatch `job`, or fail it, if it is running with a stale heartbeat.
+
+    Return "queued" or "failed" when this call changed it (and refresh it),
+    None when it was not lost or another process changed it first.
+    """
     if job.status != "running" or job.heartbeat_at is None:
-        return job
+        return None
     runtime = queue.runtime_for(session)
     cutoff = stale_before(runtime.settings)
     if _naive_utc(job.heartbeat_at) >= cutoff:
-        return job
+        return None
     retry = job.attempts < runtime.settings.max_attempts
     values: dict[str, Any] = (
         {"status": "queued", "stage": RESTARTING, "progress": 0}
@@ -191,10 +235,10 @@ def _checked(session: Session, job: AnalysisJob) -> AnalysisJob:
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-    if changed.rowcount == 1 and retry:  # only the page that changed it dispatches
+    if changed.rowcount == 1 and retry:  # only the process that changed it dispatches
         _dispatch(session, job, runtime)
     session.refresh(job)
-    return job
+    return values["status"] if changed.rowcount == 1 else None
 
 
 def _handed_again(session: Session, job: AnalysisJob) -> AnalysisJob:
@@ -204,8 +248,8 @@ def _handed_again(session: Session, job: AnalysisJob) -> AnalysisJob:
     deploy) before running the job, nothing else would. A job queued longer
     than the stale time is handed to this process's thread, at most once per
     stale time (``heartbeat_at`` marks the hand-over). Running it twice is
-    harmless: the second run finds it done, or takes it over by its attempt
-    number, and only one result is ever stored.
+    harmless: the second run finds it running or done and does nothing
+    (`running._claim`), and only one result is ever stored.
     """
     runtime = queue.runtime_for(session)
     if runtime.mode != "thread":  # RQ keeps its own queue; inline jobs never wait

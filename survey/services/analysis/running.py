@@ -8,6 +8,11 @@ up for dead and wakes up again cannot overwrite the attempt that replaced it,
 and a result is written at most once: with the status `done`, in the same
 transaction, or not at all.
 
+A claim takes a job that is `queued`, or `running` with a stale heartbeat
+(its worker is gone), never one a live attempt holds: RQ's own retry and the
+sweep that re-queues a lost job may both deliver it, and the second delivery
+finds it taken (or done) and does nothing.
+
 Logs name jobs by id and errors by class: never a respondent's words, and
 never an exception's message, which could quote them.
 """
@@ -23,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
@@ -152,8 +157,10 @@ def _claim(
 ) -> tuple[int, AnalysisJob, int] | None:
     """Mark the job running as a new attempt; return (token, job, withdrawals), or None.
 
-    `withdrawals` is the study's withdrawal counter as the attempt starts:
-    `_finish` stores nothing if it has changed since (`services.withdrawal`).
+    Only a queued job, or a running one whose worker is gone (a stale
+    heartbeat), can be claimed. `withdrawals` is the study's withdrawal
+    counter as the attempt starts: `_finish` stores nothing if it has changed
+    since (`services.withdrawal`).
     """
     with write_transaction(session):
         moment = now()
@@ -161,7 +168,7 @@ def _claim(
             update(AnalysisJob)
             .where(
                 AnalysisJob.id == job_id,
-                AnalysisJob.status.in_(("queued", "running")),
+                _claimable(settings),
                 AnalysisJob.attempts < settings.max_attempts,
             )
             .values(
@@ -175,15 +182,31 @@ def _claim(
             )
             .execution_options(synchronize_session=False)
         )
+        if claimed.rowcount != 1:  # attempts used up by workers that died: say so
+            session.execute(
+                update(AnalysisJob)
+                .where(
+                    AnalysisJob.id == job_id,
+                    _claimable(settings),
+                    AnalysisJob.attempts >= settings.max_attempts,
+                )
+                .values(
+                    status="failed",
+                    finished_at=moment,
+                    error=f"jobs.gave_up: {GAVE_UP.format(n=settings.max_attempts)}"[:300],
+                )
+                .execution_options(synchronize_session=False)
+            )
         job = session.get(AnalysisJob, job_id, populate_existing=True)
-        if job is None:
+        if job is None or claimed.rowcount != 1:
             return None
-        if claimed.rowcount == 1:
-            return job.attempts, job, _withdrawals(session, job.study_id)
-        if job.status in ("queued", "running"):  # attempts used up by workers that died
-            job.status, job.finished_at = "failed", moment
-            job.error = f"jobs.gave_up: {GAVE_UP.format(n=job.attempts)}"[:300]
-        return None
+        return job.attempts, job, _withdrawals(session, job.study_id)
+
+
+def _claimable(settings: JobSettings):
+    """Return the condition of a job no live attempt holds: queued, or running but lost."""
+    lost = and_(AnalysisJob.status == "running", AnalysisJob.heartbeat_at < stale_before(settings))
+    return or_(AnalysisJob.status == "queued", lost)
 
 
 def _withdrawals(session: Session, study_id: int, *, lock: bool = False) -> int | None:

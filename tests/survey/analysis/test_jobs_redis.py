@@ -109,6 +109,7 @@ def _environment(tmp_path, redis_url: str, queue_name: str, **extra: str) -> dic
         # The worker opens the web app's sealed texts with the same master key.
         "HEARD_DATA_KEY": (tmp_path / "instance" / "data_key").read_text().strip(),
         "HEARD_JOB_HEARTBEAT_SECONDS": "0.2",
+        "HEARD_JOB_STALE_SECONDS": "1",  # as the app's (`redis_app`): the workers sweep with it
         **extra,
     }
 
@@ -222,15 +223,39 @@ def _kill_all(pid: int) -> None:
             os.kill(victim, signal.SIGKILL)
 
 
-def _slow_worker(tmp_path, redis_url, queue_name, seconds: float) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.survey.analysis.slow_worker"],
-        cwd=REPO,
-        env=_environment(tmp_path, redis_url, queue_name, HEARD_TEST_SLOW_SECONDS=str(seconds)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def _slow_worker(
+    tmp_path, redis_url, queue_name, seconds: float, output: Path | None = None
+) -> subprocess.Popen:
+    """Start `heard worker --burst` with a topics stand-in taking `seconds`; output to a file."""
+    sink = open(output, "w") if output else subprocess.DEVNULL  # noqa: SIM115 (closed by the child)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.survey.analysis.slow_worker"],
+            cwd=REPO,
+            env=_environment(tmp_path, redis_url, queue_name, HEARD_TEST_SLOW_SECONDS=str(seconds)),
+            stdout=sink,
+            stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    finally:
+        if output:
+            sink.close()
+
+
+def _state(job: AnalysisJob) -> tuple[str, int, int]:
+    return job.status, job.attempts, job.progress
+
+
+def _killed_mid_job(tmp_path, redis_url, queue_name, redis_app, job_id: int, attempt: int) -> None:
+    """Start a worker, let it reach the middle of `attempt` of the job, then SIGKILL it all."""
+    doomed = _slow_worker(tmp_path, redis_url, queue_name, seconds=120)
+    try:
+        _wait_for(lambda: _state(job_row(redis_app, job_id)) == ("running", attempt, 10))
+    finally:
+        _kill_all(doomed.pid)  # the worker and its work horse (RQ gives it its own group)
+        doomed.wait(30)
+    assert derived_rows(redis_app, job_id) == (0, 0, 0)  # nothing half-written
+    time.sleep(1.5)  # the heartbeat goes stale (HEARD_JOB_STALE_SECONDS=1)
 
 
 def test_a_worker_killed_mid_job_leaves_no_half_result_and_the_job_is_run_again_once(
@@ -259,3 +284,67 @@ def test_a_worker_killed_mid_job_leaves_no_half_result_and_the_job_is_run_again_
     assert derived_rows(redis_app, job_id) == (1, 6, 0)
     with redis_app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(AnalysisJob)) == 1
+
+
+def _rq_retries_the_abandoned_executions(redis_url: str, queue_name: str) -> int:
+    """Make RQ treat every execution a killed worker left as expired; return how many it re-queued.
+
+    RQ's maintenance does this by itself a minute or so after the kill; the
+    timestamp from the future brings that moment forward.
+    """
+    from redis import Redis
+    from rq import Queue
+
+    with Redis.from_url(redis_url) as connection:
+        rq_queue = Queue(queue_name, connection=connection)
+        before = rq_queue.count
+        rq_queue.started_job_registry.cleanup(timestamp=time.time() + 24 * 3600)
+        return rq_queue.count - before
+
+
+def test_a_fresh_worker_runs_a_killed_workers_job_again_though_no_page_looks(
+    tmp_path, redis_app, redis_url, queue_name
+):
+    study_id = text_study(redis_app, 6, sentinel=SENTINEL)
+    job_id, _, _ = start(redis_app, study_id, "topics", TOPICS)
+    _killed_mid_job(tmp_path, redis_url, queue_name, redis_app, job_id, attempt=1)
+    assert job_row(redis_app, job_id).status == "running"  # nobody has looked
+
+    output = tmp_path / "sweeping-worker.log"
+    fresh = _slow_worker(tmp_path, redis_url, queue_name, seconds=0, output=output)
+    assert fresh.wait(120) == 0, output.read_text()[-2000:]
+
+    job = job_row(redis_app, job_id)
+    assert (job.status, job.attempts) == ("done", 2)
+    assert derived_rows(redis_app, job_id) == (1, 6, 0)
+    logged = output.read_text()
+    assert f"analysis jobs [{job_id}] queued" in logged  # the sweep said what it did, by id
+    assert SENTINEL.lower() not in logged.lower()
+
+    # RQ's own retry of the killed execution is a second delivery: it finds the job done.
+    assert _rq_retries_the_abandoned_executions(redis_url, queue_name) == 1
+    again = _slow_worker(tmp_path, redis_url, queue_name, seconds=0)
+    assert again.wait(120) == 0
+    assert _rq_jobs(redis_url, queue_name) == []  # the retry was taken and ran
+    job = job_row(redis_app, job_id)
+    assert (job.status, job.attempts) == ("done", 2)
+    assert derived_rows(redis_app, job_id) == (1, 6, 0)
+
+
+def test_a_job_whose_worker_is_killed_on_every_attempt_ends_failed_with_no_result(
+    tmp_path, redis_app, redis_url, queue_name
+):
+    study_id = text_study(redis_app, 6)
+    job_id, _, _ = start(redis_app, study_id, "topics", TOPICS)
+    for attempt in (1, 2, 3):  # from the second on, the sweep of the next worker re-queues it
+        _killed_mid_job(tmp_path, redis_url, queue_name, redis_app, job_id, attempt)
+
+    last = _slow_worker(tmp_path, redis_url, queue_name, seconds=0)
+    assert last.wait(120) == 0
+
+    job = job_row(redis_app, job_id)
+    assert (job.status, job.attempts) == ("failed", 3)
+    code, message = jobs.error_of(job)
+    assert code == "jobs.worker_lost"
+    assert message == running.GAVE_UP.format(n=3)
+    assert derived_rows(redis_app, job_id) == (0, 0, 0)
