@@ -47,7 +47,8 @@ def settings_from(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "HEARD_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled network connection can go stale (a restarted server); a SQLite file cannot.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "HEARD_SQLITE_BUSY_TIMEOUT_MS": int(environ.get("HEARD_SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "HEARD_DEFAULT_EXIT_URL": environ.get("HEARD_DEFAULT_EXIT_URL", DEFAULT_EXIT_URL),
         # Drafts nobody saved for later are deleted after this many hours.

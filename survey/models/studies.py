@@ -27,7 +27,8 @@ class InstrumentVersion(db.Model):
     instrument_key: Mapped[str] = mapped_column(String(64), index=True)
     version_label: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    source: Mapped[str] = mapped_column(Text)
+    # Read only when a process parses this version for the first time (services.studies).
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
 

@@ -65,13 +65,25 @@ def version_of(session: Session, response_id: str | None, study: Study) -> Instr
     A response keeps the version it started on: publishing a new version
     changes what new respondents get, never what someone already answering sees.
     """
+    return response_and_version(session, response_id, study)[1]
+
+
+def response_and_version(
+    session: Session, response_id: str | None, study: Study
+) -> tuple[Response | None, InstrumentVersion | None]:
+    """Return a response of `study` and the version it answers, in one query (Nones: none).
+
+    The session's identity map holds objects weakly: a caller that keeps the
+    response lets `live_response` and a page save find it without a query.
+    """
     if not response_id:
-        return None
-    return session.scalar(
-        select(InstrumentVersion)
-        .join(Response, Response.instrument_version_id == InstrumentVersion.id)
+        return None, None
+    row = session.execute(
+        select(Response, InstrumentVersion)
+        .join(InstrumentVersion, Response.instrument_version_id == InstrumentVersion.id)
         .where(Response.id == response_id, Response.study_id == study.id)
-    )
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def stored_answers(session: Session, response_id: str) -> dict[str, Stored]:
@@ -92,13 +104,16 @@ def save_page(
 ) -> None:
     """Keep a page's answers and where the respondent goes next, in one transaction."""
     with write_transaction(session):
-        _require_in_progress(session, response_id)
-        _upsert(session, response_id, answers)
-        session.execute(
+        # Updating first checks the status and, on PostgreSQL, locks the row
+        # against a submit of the same response until this page is in.
+        moved = session.execute(
             update(Response)
-            .where(Response.id == response_id)
+            .where(Response.id == response_id, Response.status == "in_progress")
             .values(last_page=next_token, updated_on=today())
-        )
+        ).rowcount
+        if not moved:
+            _require_in_progress(session, response_id)  # raises: gone or submitted
+        _upsert(session, response_id, answers)
 
 
 def skip_section(
@@ -120,12 +135,11 @@ def _require_in_progress(session: Session, response_id: str) -> None:
 def _upsert(session: Session, response_id: str, answers: Mapping[str, Stored]) -> None:
     if not answers:
         return
-    study_id, source = session.execute(
-        select(Response.study_id, InstrumentVersion)
-        .join(InstrumentVersion, Response.instrument_version_id == InstrumentVersion.id)
-        .where(Response.id == response_id)
-    ).one()
-    words = free_text_ids(instrument_of(source))
+    # A response's study and version never change: the identity map may answer.
+    response = session.get(Response, response_id)
+    study_id = response.study_id
+    version = session.get(InstrumentVersion, response.instrument_version_id)
+    words = free_text_ids(instrument_of(version))
     rows = [
         {
             "response_id": response_id,

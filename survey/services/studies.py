@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,10 +84,21 @@ def open_study(session: Session, slug: str) -> Study:
 
 
 def instrument_of(version: InstrumentVersion) -> Instrument:
-    """Return the parsed instrument of a stored version (parsed once per process)."""
-    return _parse(version.content_hash, version.source)
+    """Return the parsed instrument of a stored version (parsed once per process).
+
+    The cache is keyed by the content hash alone, so the source (tens of
+    kilobytes, a deferred column) is read from the database only on a miss.
+    """
+    instrument = _PARSED.get(version.content_hash)
+    if instrument is None:
+        instrument = load_instrument(
+            version.source, filename=f"instrument {version.content_hash[:12]}"
+        )
+        _PARSED[version.content_hash] = instrument
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)), None)
+    return instrument
 
 
-@lru_cache(maxsize=64)
-def _parse(content_hash: str, source: str) -> Instrument:
-    return load_instrument(source, filename=f"instrument {content_hash[:12]}")
+_PARSED: dict[str, Instrument] = {}
+_PARSED_MAX = 64

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 
 from instruments.schema import Instrument
 from survey.extensions import db
-from survey.models import InstrumentVersion, Study
+from survey.models import InstrumentVersion, Response, Study
 from survey.services import attempts, responses, studies
 from survey.services.study_settings import offered_languages
 from survey.web.respondent_view import render_respondent, respond_link
@@ -25,6 +25,8 @@ class Visit:
     instrument: Instrument
     language: str
     languages: tuple[str, ...]
+    # This session's response, if any (kept so later lookups in the request need no query).
+    response: Response | None = None
 
     @property
     def slug(self) -> str:
@@ -48,12 +50,12 @@ def visit(slug: str, *, must_be_open: bool = True) -> Visit:
         for key in STUDY_KEYS:
             session.pop(key, None)
         session["study"] = slug
-    version = responses.version_of(db_session, session.get("response"), study)
+    response, version = responses.response_and_version(db_session, session.get("response"), study)
     instrument = studies.instrument_of(version or study.instrument_version)
     languages = offered_languages(study, instrument)
     language = _language(instrument, languages, version)
     g.respondent_language = language  # so an error page later in this request speaks it too
-    return Visit(study, instrument, language, languages)
+    return Visit(study, instrument, language, languages, response)
 
 
 def _language(
