@@ -155,7 +155,15 @@ class Respondent:
     # Called after each page save the server acknowledged (a redirect after POST).
     on_saved: Callable[[bytes, str, dict[str, list[str]]], None] | None = None
     retries: int = 0
+    # Mean seconds a person spends on a page before acting (0: no pause, a stress test).
+    pause: float = 0.0
     cookie: bytes | None = None
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def think(self) -> None:
+        """Wait as a person reading the page would (exponentially distributed, mean `pause`)."""
+        if self.pause:
+            await asyncio.sleep(self.rng.expovariate(1 / self.pause))
 
     async def request(self, method: str, path: str, form: dict | None = None) -> Reply:
         """Send one request, timing it; retry the same request when the connection fails."""
@@ -199,12 +207,14 @@ class Respondent:
         token = CSRF.search(page.body)
         if token is None:
             raise Failed(f"no form on {path}")
+        await self.think()
         return await self.request("POST", path, {"csrf_token": token.group(1).decode(), **fields})
 
     async def complete(self) -> bytes:
         """Answer the whole survey; return the withdrawal phrase shown at the end."""
         self.cookie = None
         base = f"/s/{self.slug}"
+        await self.think()
         landing = await self.request("GET", base)
         path, page = await self.follow(await self.post(f"{base}/start", landing, {"lang": "en"}))
         if path.endswith("/safety"):
