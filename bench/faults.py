@@ -140,7 +140,7 @@ def verify(app, ledger: Ledger) -> list[str]:
     from survey.extensions import db
     from survey.models import Answer, Response, Study
     from survey.services import navigation, responses
-    from survey.services.answers import read_page
+    from survey.services.answers import Stored, read_page
 
     problems: list[str] = []
     instrument = load_library(SLUG)
@@ -150,13 +150,19 @@ def verify(app, ledger: Ledger) -> list[str]:
         checked = 0
         for response_id, saves in ledger.saves.items():
             stored = responses.stored_answers(session, response_id)
+            seen = responses.condition_values(stored)
             for key, form in saves:
-                posted = read_page(pages[key].items, {k: list(v) for k, v in form.items()})
-                for item_id, expected in posted.answers.items():
-                    kept = stored.get(item_id)
-                    checked += 1
-                    if kept is None or (kept.code != "not_shown" and kept != expected):
-                        problems.append(f"page {key}, item {item_id}: acknowledged save not kept")
+                page = pages[key]
+                posted = read_page(page.items, {k: list(v) for k, v in form.items()})
+                for item in page.items:
+                    if item.id not in posted.answers:
+                        continue
+                    kept, checked = stored.get(item.id), checked + 1
+                    # Hidden by an earlier answer: the save kept "not_shown", rightly.
+                    shown = navigation.shown(page.section, seen) and navigation.shown(item, seen)
+                    expected = posted.answers[item.id] if shown else Stored(code="not_shown")
+                    if kept != expected:
+                        problems.append(f"page {key}, item {item.id}: acknowledged save not kept")
         shared = len(ledger.sessions) - len(set(ledger.sessions.values()))
         problems += [f"{shared} sessions share a response"] if shared else []
         duplicates = session.execute(
