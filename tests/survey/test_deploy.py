@@ -23,6 +23,7 @@ from gunicorn.config import Config
 
 from survey.config import settings_from
 from survey.serving import PrivateLogger, gunicorn_options
+from tests.net import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -164,25 +165,6 @@ def test_a_bad_worker_count_is_refused_with_a_message(tmp_path, workers):
     assert done.returncode != 0
     assert "HEARD_WEB_WORKERS must be a whole number of at least 1" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 20) -> None:
-    """Wait until something accepts connections on `port`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {port}")
 
 
 def serving_env(tmp_path: Path, port: int) -> dict[str, str]:

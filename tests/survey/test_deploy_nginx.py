@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from survey.config import settings_from
-from tests.survey.test_deploy import DEPLOY, free_port, wait_for
+from tests.net import free_port, wait_for
+from tests.survey.test_deploy import DEPLOY
 
 CONF = DEPLOY / "nginx" / "heard.conf"
 HOST = "heard.example.org"

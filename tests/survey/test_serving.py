@@ -14,27 +14,9 @@ from pathlib import Path
 import pytest
 
 from survey.serving import _ScrubAddresses
+from tests.net import free_port, wait_for
 
 HEARD = Path(sys.executable).with_name("heard")
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 20) -> None:
-    """Wait until something accepts connections on `port`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {port}")
 
 
 @pytest.mark.parametrize(
