@@ -28,6 +28,7 @@ from survey.services import navigation, quotes
 from survey.services.answers import CHOICE_TYPES
 
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+SUBMIT_KEY = re.compile(rb'name="submit_key" value="([^"]+)"')
 PHRASE = re.compile(rb'<p class="phrase" id="phrase">([a-z -]+)</p>')
 ALREADY = b"already"
 
@@ -208,7 +209,11 @@ class Respondent:
         if token is None:
             raise Failed(f"no form on {path}")
         await self.think()
-        return await self.request("POST", path, {"csrf_token": token.group(1).decode(), **fields})
+        hidden = {"csrf_token": token.group(1).decode()}
+        key = SUBMIT_KEY.search(page.body)  # "Check your answers" carries a one-time submit key
+        if key is not None:
+            hidden["submit_key"] = key.group(1).decode()
+        return await self.request("POST", path, {**hidden, **fields})
 
     async def complete(self) -> bytes:
         """Answer the whole survey; return the withdrawal phrase shown at the end."""

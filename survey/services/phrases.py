@@ -5,6 +5,12 @@ hash of it (argon2id whose salt is derived from the server's secret key and
 the phrase's purpose). The same phrase always gives the same hash, so it can
 be found through a unique index, and a copied database without the key gives
 an attacker nothing to test guesses against.
+
+A withdrawal phrase is normally random (`new_phrase`). When the final submit
+carries the one-time key of its "Check your answers" page, the phrase is
+derived from that key instead (`phrase_for`), so a repeat of the same post
+from the same session, after a reply lost in transit, can show the same
+phrase again (see `survey.web.respond.pages.check`).
 """
 
 from __future__ import annotations
@@ -46,6 +52,54 @@ def new_phrase(words: int = WORDS_PER_PHRASE) -> str:
     """Return a fresh phrase of `words` words, each chosen by the system's CSPRNG."""
     vocabulary = word_list()
     return " ".join(secrets.choice(vocabulary) for _ in range(words))
+
+
+def phrase_for(
+    secret_key: str,
+    response_id: str,
+    submit_key: str,
+    *,
+    purpose: str = WITHDRAW,
+    words: int = WORDS_PER_PHRASE,
+) -> str:
+    """Return the phrase derived from a one-time submit key: the same inputs, the same phrase.
+
+    HMAC-SHA256 keyed by the secret and `purpose` is run in counter mode over
+    the response id and the submit key; each 16-bit draw below the largest
+    multiple of the list's length picks a word (the rest are rejected), so
+    every word is equally likely and `phrase_bits` holds, as long as the
+    submit key has at least that much entropy and stays secret.
+    """
+    vocabulary = word_list()
+    return " ".join(
+        vocabulary[i]
+        for i in derived_indexes(secret_key, response_id, submit_key, purpose=purpose, count=words)
+    )
+
+
+def derived_indexes(
+    secret_key: str, response_id: str, submit_key: str, *, purpose: str, count: int
+) -> list[int]:
+    """Return `count` uniform word indexes drawn from the keyed HMAC stream (see `phrase_for`)."""
+    size = len(word_list())
+    limit = 65536 - 65536 % size  # draws at or above this would favour the first words
+    key = hmac.new(
+        secret_key.encode(), f"heard-derived-phrase:{purpose}".encode(), hashlib.sha256
+    ).digest()
+    # Length-prefixed, so no two (response, submit key) pairs share a message.
+    message = b"".join(
+        len(part).to_bytes(4, "big") + part for part in (response_id.encode(), submit_key.encode())
+    )
+    indexes: list[int] = []
+    counter = 0
+    while len(indexes) < count:
+        block = hmac.new(key, message + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+        counter += 1
+        for offset in range(0, len(block), 2):
+            draw = int.from_bytes(block[offset : offset + 2], "big")
+            if draw < limit and len(indexes) < count:
+                indexes.append(draw % size)
+    return indexes
 
 
 def normalise_phrase(typed: str) -> str:

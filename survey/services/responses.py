@@ -9,6 +9,7 @@ so a second submit fails on the database's own uniqueness check.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Mapping
 
 from sqlalchemy import delete, select, update
@@ -193,13 +194,16 @@ def submit(
     secret_key: str,
     *,
     quote_choice: str | None = None,
+    phrase: str | None = None,
 ) -> str:
     """Submit a response once; return the withdrawal phrase, shown only now.
 
     `quote_choice` is the answer to "May we quote your words?" ("yes", "no"
     or None) when the instrument asks it; only "yes" lets their words be quoted.
+    `phrase` is the withdrawal phrase to use (`phrases.phrase_for` a one-time
+    submit key); None draws a random one.
     """
-    phrase = phrases.new_phrase()
+    phrase = phrase or phrases.new_phrase()
     withdrawal_hash = phrases.hash_phrase(phrase, secret_key=secret_key, purpose=phrases.WITHDRAW)
     try:
         with write_transaction(session):
@@ -228,6 +232,27 @@ def submit(
         session.rollback()
         raise AlreadySubmitted(response_id) from None
     return phrase
+
+
+def phrase_again(
+    session: Session, study: Study, response_id: str, phrase: str, secret_key: str
+) -> Response | None:
+    """Return the submitted response of `study` that `phrase` withdraws, else None.
+
+    For a repeated final submit whose first reply was lost: the view re-derives
+    the phrase from the session's one-time submit key and may show it again
+    only if it is the one stored (as a hash) when the response was submitted.
+    """
+    response = session.get(Response, response_id)
+    if (
+        response is None
+        or response.study_id != study.id
+        or response.status != "completed"
+        or response.withdrawal_hash is None
+    ):
+        return None
+    digest = phrases.hash_phrase(phrase, secret_key=secret_key, purpose=phrases.WITHDRAW)
+    return response if hmac.compare_digest(digest, response.withdrawal_hash) else None
 
 
 def save_for_later(session: Session, response_id: str, study: Study, secret_key: str) -> str:

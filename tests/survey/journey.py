@@ -13,6 +13,13 @@ from tests.factories import csrf_token
 
 PHRASE = re.compile(r'<p class="phrase" id="phrase">([a-z -]+)</p>')
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
+SUBMIT_KEY = re.compile(r'<input type="hidden" name="submit_key" value="([^"]+)">')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """Return the hidden fields a browser sends with the form besides the CSRF token."""
+    key = SUBMIT_KEY.search(html)
+    return {"submit_key": key.group(1)} if key else {}
 
 
 @dataclass
@@ -42,7 +49,7 @@ class Respondent:
         """POST `data` to `path` (default: the form of `html` or this page) with its token."""
         html = html if html is not None else self.html
         target = path or FORM_ACTION.search(html).group(1).replace("&amp;", "&")
-        payload = {"csrf_token": csrf_token(html), **(data or {})}
+        payload = {"csrf_token": csrf_token(html), **hidden_fields(html), **(data or {})}
         self.page = self.client.post(
             target,
             data=payload,

@@ -14,7 +14,7 @@ from survey.services import attempts, responses, studies
 from survey.services.study_settings import offered_languages
 from survey.web.respondent_view import render_respondent, respond_link
 
-STUDY_KEYS = ("lang", "safety_seen", "consented", "response", "submitted", "failures")
+STUDY_KEYS = ("lang", "safety_seen", "consented", "response", "submitted", "failures", "submit_key")
 
 
 @dataclass

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from flask import abort, current_app, request, session
 
 from survey.extensions import db
-from survey.services import navigation, quotes, responses
+from survey.services import navigation, phrases, quotes, responses
 from survey.services.answers import form_values, read_page
-from survey.services.errors import ResponseNotFound
+from survey.services.errors import AlreadySubmitted, ResponseNotFound
 from survey.services.receipt import receipt_for
 from survey.services.review import review_rows
 from survey.web.respond.blueprint import bp
 from survey.web.respond.context import Visit, render, to, visit
 
 ACTIONS = ("continue", "back", "save", "skip")
+SUBMIT_KEY = "submit_key"
 
 
 def _response_id(visit_: Visit) -> str:
@@ -126,10 +130,17 @@ def _save_for_later(visit_: Visit, response_id: str):
 
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
 def check(slug: str):
-    """Show every answer with a link to change it; submitting ends with a withdrawal code."""
+    """Show every answer with a link to change it; submitting ends with a withdrawal code.
+
+    The page carries a one-time submit key (see `_done_again`), kept in the
+    server-side session, so the same post repeated after a lost reply shows
+    the same withdrawal phrase again.
+    """
     visit_ = visit(slug)
     try:
         response_id = _response_id(visit_)
+    except AlreadySubmitted:
+        return _done_again(visit_)
     except ResponseNotFound:
         if session.get("submitted"):
             return render("already_submitted.html", visit_)
@@ -137,21 +148,66 @@ def check(slug: str):
     if request.method == "GET":
         answers = responses.stored_answers(db.session, response_id)
         rows = review_rows(visit_.instrument, answers, visit_.language)
-        return render("check.html", visit_, rows=rows)
+        session[SUBMIT_KEY] = secrets.token_urlsafe(16)
+        return render("check.html", visit_, rows=rows, submit_key=session[SUBMIT_KEY])
+    key = _posted_key()
+    secret = current_app.config["SECRET_KEY"]
     choice = request.form.get(quotes.FIELD)
-    phrase = responses.submit(
-        db.session,
-        response_id,
-        visit_.instrument,
-        current_app.config["SECRET_KEY"],
-        quote_choice=choice,
-    )
+    try:
+        phrase = responses.submit(
+            db.session,
+            response_id,
+            visit_.instrument,
+            secret,
+            quote_choice=choice,
+            phrase=phrases.phrase_for(secret, response_id, key) if key else None,
+        )
+    except AlreadySubmitted:
+        return _done_again(visit_)
+    return _done(visit_, phrase, quotes.no_quotes_for(visit_.instrument, choice))
+
+
+def _posted_key() -> str | None:
+    """Return the posted submit key if it is this session's, else None."""
+    kept, posted = session.get(SUBMIT_KEY), request.form.get(SUBMIT_KEY, "")
+    if not kept or not hmac.compare_digest(posted.encode(), kept.encode()):
+        return None
+    return kept
+
+
+def _done_again(visit_: Visit):
+    """Show the withdrawal phrase again for a repeated submit, or say it was already sent.
+
+    The final submit may commit and its reply, or the save of this session,
+    be lost (a worker killed, a connection dropped); the browser re-posts the
+    form. Only that same post from that same session can see the phrase
+    again: the one-time key lives only in the server-side session and on the
+    no-store check page, is worth nothing without the session cookie, and the
+    phrase derived from it must match the stored withdrawal hash. The phrase
+    itself is never stored. Once shown, the key leaves the session; a quick
+    exit ends the session and takes the key with it. Someone holding both the
+    server's secret key and a session row whose submit reply was lost could
+    derive that phrase until the session expires; that person could delete
+    responses anyway, and the phrase names no one.
+    """
+    response_id = session.get("response")
+    key = _posted_key() if request.method == "POST" else None
+    secret = current_app.config["SECRET_KEY"]
+    if response_id and key:
+        phrase = phrases.phrase_for(secret, response_id, key)
+        response = responses.phrase_again(db.session, visit_.study, response_id, phrase, secret)
+        if response is not None:
+            return _done(visit_, phrase, response.no_quotes)
+    return render("already_submitted.html", visit_)
+
+
+def _done(visit_: Visit, phrase: str, no_quotes: bool):
     session.pop("response", None)
+    session.pop(SUBMIT_KEY, None)
     session["submitted"] = True
     receipt = receipt_for(
         visit_.study,
         visit_.instrument,
         session_idle_days=current_app.config["HEARD_SESSION_IDLE_DAYS"],
     )
-    no_quotes = quotes.no_quotes_for(visit_.instrument, choice)
     return render("done.html", visit_, phrase=phrase, receipt=receipt, no_quotes=no_quotes)
