@@ -104,7 +104,11 @@ async def http(
     for line in header_lines:
         name, _, value = line.partition(b":")
         headers[name.strip().lower()] = value.strip()
-    return Reply(int(status_line.split()[1]), headers, raw[head_end + 4 :])
+    body = raw[head_end + 4 :]
+    length = headers.get(b"content-length")
+    if length is not None and int(length) != len(body):
+        raise Failed("reply cut short")  # the worker died while sending it
+    return Reply(int(status_line.split()[1]), headers, body)
 
 
 def page_answers(instrument: Instrument, rng: random.Random) -> dict[str, dict[str, list[str]]]:
