@@ -235,7 +235,13 @@ def unit(name: str) -> configparser.ConfigParser:
     return parser
 
 
-UNITS = ("heard-web.service", "heard-worker@.service")
+UNITS = (
+    "heard-web.service",
+    "heard-worker@.service",
+    "heard-purge.service",
+    "heard-backup.service",
+)
+TIMERS = ("heard-purge.timer", "heard-backup.timer")
 
 
 def test_the_web_unit_runs_gunicorn_with_the_deploy_config_and_stops_after_its_grace():
@@ -257,6 +263,27 @@ def test_the_worker_unit_runs_heard_worker():
     assert Path(argv[0]).name == "heard" and argv[1:] == ["worker"]
 
 
+@pytest.mark.parametrize("timer", TIMERS)
+def test_purge_and_backup_run_every_day_even_after_the_host_was_off(timer):
+    service = unit(timer.replace(".timer", ".service"))["Service"]
+    argv = shlex.split(service["ExecStart"])
+    command = shlex.split(argv[-1]) if Path(argv[0]).name == "sh" else argv  # sh -c '...'
+    command = command[1:] if command[0] == "exec" else command
+    assert Path(command[0]).name == "heard" and command[1] == timer.split("-")[1].split(".")[0]
+    assert service["Type"] == "oneshot"
+    schedule = unit(timer)["Timer"]
+    assert schedule["OnCalendar"] == "daily" and schedule["Persistent"] == "true"
+
+
+def test_backups_go_to_their_own_folder_and_old_ones_are_deleted():
+    service = unit("heard-backup.service")["Service"]
+    folder = "/var/lib/heard-backups"
+    assert f"--out {folder}/" in service["ExecStart"]
+    assert "heard-backups" in service["StateDirectory"].split()
+    assert service["ExecStartPost"].startswith(f"/usr/bin/find {folder} ")
+    assert "-delete" in service["ExecStartPost"]
+
+
 @pytest.mark.parametrize("name", UNITS)
 def test_units_run_hardened_as_a_dedicated_user_and_stop_gracefully(name):
     service = unit(name)["Service"]
@@ -272,13 +299,13 @@ def test_units_run_hardened_as_a_dedicated_user_and_stop_gracefully(name):
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
 def test_systemd_accepts_the_units(tmp_path):
-    for name in UNITS:
+    for name in UNITS + TIMERS:
         text = (DEPLOY / "systemd" / name).read_text(encoding="utf-8")
-        assert "/opt/heard/venv/bin/" in text
+        assert "/opt/heard/venv/bin/" in text or name in TIMERS
         # verify checks that ExecStart exists: point it at this virtualenv.
         (tmp_path / name).write_text(text.replace("/opt/heard/venv/bin/", f"{BIN}/"))
     done = subprocess.run(
-        ["systemd-analyze", "verify", *(str(tmp_path / name) for name in UNITS)],
+        ["systemd-analyze", "verify", *(str(tmp_path / name) for name in UNITS + TIMERS)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     complaints = [line for line in done.stderr.splitlines() if "heard" in line]
