@@ -86,6 +86,7 @@ def add_fit(
     status: str = "done",
     selection: dict | None = None,
     segments=lambda document_id, text: [],
+    without: tuple[str, ...] = (),
     **job: object,
 ) -> str:
     """Insert a topics job (and, when done, its result and shares); return its public id."""
@@ -119,6 +120,7 @@ def add_fit(
                 ],
                 "selection": selection, "params": {},
             }  # fmt: skip
+            result = {key: value for key, value in result.items() if key not in without}
             db.session.add(AnalysisResult(job_id=row.id, result_json=json.dumps(result)))
             for document_id, text, attributes in docs:
                 shares = weights(attributes, text)
@@ -177,6 +179,16 @@ def test_an_automatic_fit_shows_the_k_curve_with_the_chosen_k_and_its_table(app)
     rows = rows_of(tree, "Scores for each number of topics")
     assert [row[0] for row in rows] == ["2 (chosen)", "3", "4"]
     assert rows[1][1:] == ["0.140", "0.900", "0.700"]
+
+
+def test_a_result_stored_without_its_summary_figures_still_shows_with_dashes(app):
+    study_id = study_with_answers(app, {"police": 6, "support": 6})
+    job = add_fit(app, study_id, without=("coherence_mean", "diversity"))
+    tree = page(analyst(app, study_id), f"{BASE}/topics/{job}")
+    facts = {
+        dt.text_content(): dt.getnext().text_content() for dt in tree.xpath("//dl[1]//dt")
+    }
+    assert facts["Mean coherence (NPMI)"] == facts["Diversity"] == "–"
 
 
 def test_a_fit_with_a_fixed_k_has_no_k_curve(app):
