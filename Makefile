@@ -31,9 +31,26 @@ run: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python tools/messages.py
 
-lint: $(STAMP)
+# Static checks: ruff, import-linter, bandit (no unreviewed medium or high finding) and
+# our own semgrep rules in .semgrep/ (their tests first), over the code (not tests, bench).
+# semgrep has a venv of its own, since its pins would change the app's (.semgrep/requirements.txt);
+# it runs offline: local rules only, no metrics, no version check.
+CHECKED := survey instruments coding analysis tools deploy
+SEMGREP_VENV := $(VENV)/semgrep
+SEMGREP := $(abspath $(SEMGREP_VENV))/bin/semgrep
+OFFLINE := --metrics=off --disable-version-check --quiet
+
+$(SEMGREP_VENV)/.installed: .semgrep/requirements.txt
+	$(PYTHON) -m venv $(SEMGREP_VENV)
+	$(SEMGREP_VENV)/bin/python -m pip install --quiet -r .semgrep/requirements.txt
+	touch $@
+
+lint: $(STAMP) $(SEMGREP_VENV)/.installed
 	$(BIN)/ruff check survey instruments coding analysis tests bench tools deploy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -c pyproject.toml -q -r $(CHECKED) -ll
+	cd .semgrep && $(SEMGREP) --test . $(OFFLINE)
+	$(SEMGREP) scan --config .semgrep --error $(OFFLINE) $(CHECKED)
 
 # Tests run on every core (pytest-xdist); each worker has its own database.
 XDIST ?= -n auto
