@@ -114,9 +114,14 @@ def study_group() -> None:
 @click.option("--publish", is_flag=True, help="Open it to respondents now.")
 @with_appcontext
 def study_create(source: str, slug: str, publish: bool) -> None:
-    """Create a study from an instrument file or library name."""
+    """Create a study from an instrument file or library name.
+
+    `--publish` refuses an instrument the trauma-informed lint finds errors in,
+    as the studio does: a study is created unpublished, or not at all.
+    """
     try:
         instrument = _load(source)
+        _refuse_to_publish_with_lint_errors(instrument, source, publish)
         with write_transaction(db.session):
             study = create_study(
                 db.session,
@@ -217,6 +222,21 @@ def user_reset_password(email: str) -> None:
 @click.group("instrument")
 def instrument_group() -> None:
     """Check instruments."""
+
+
+def _refuse_to_publish_with_lint_errors(instrument, source: str, publish: bool) -> None:
+    """Exit 1 with the lint's findings when `publish` is asked for an instrument with errors."""
+    if not publish:
+        return
+    findings = lint_instrument(instrument)
+    if any(f.severity == "error" for f in findings):
+        click.echo(format_findings(findings, "text", filename=source), err=True)
+        click.echo(
+            "Not created: the lint found errors, and a study is published only without them. "
+            "Fix them (heard instrument lint FILE), or create the study without --publish.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @instrument_group.command("lint")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 
 import pytest
+import yaml
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
@@ -177,3 +178,25 @@ def test_new_studies_take_the_configured_draft_lifetime(app, runner):
     runner.invoke(args=["study", "create", "--instrument", "police-response", "--slug", "p3"])
     with app.app_context():
         assert db.session.scalar(select(Study.draft_lifetime_hours)) == 48
+
+
+def test_publish_refuses_an_instrument_with_lint_errors_and_creates_nothing(app, runner, tmp_path):
+    document = yaml.safe_load(instrument_yaml())
+    document["sections"][0]["items"].append(
+        {"id": "home", "type": "short_text", "label": "Where do you live?"}
+    )
+    path = tmp_path / "asks-where.yaml"
+    path.write_text(yaml.safe_dump(document))
+
+    refused = runner.invoke(
+        args=["study", "create", "--instrument", str(path), "--slug", "w1", "--publish"]
+    )
+    assert refused.exit_code == 1
+    assert "DIRECT_IDENTIFIER" in refused.output and "Traceback" not in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(Study).where(Study.slug == "w1")) is None
+
+    draft = runner.invoke(args=["study", "create", "--instrument", str(path), "--slug", "w1"])
+    assert draft.exit_code == 0, draft.output
+    with app.app_context():
+        assert db.session.scalar(select(Study.status).where(Study.slug == "w1")) == "draft"
