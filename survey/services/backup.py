@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -109,13 +110,44 @@ def _sqlite_path(url: str) -> Path:
 
 @contextlib.contextmanager
 def _private_folder(work_dir: Path) -> Iterator[Path]:
-    """Yield a new folder only this user can read, in `work_dir`; delete it and all in it after."""
+    """Yield a new folder only this user can read, in `work_dir`; delete it and all in it after.
+
+    The folder is named after this process. A backup or restore killed before
+    it could clean up leaves its folder (an unencrypted copy of the database)
+    behind, so the folders of processes that no longer exist go first.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".heard-backup-", dir=work_dir))
+    remove_stale_folders(work_dir)
+    folder = Path(tempfile.mkdtemp(prefix=f".heard-backup-{os.getpid()}-", dir=work_dir))
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_OWNER = re.compile(r"^\.heard-backup-(\d+)-")
+
+
+def remove_stale_folders(work_dir: Path) -> list[Path]:
+    """Delete the working folders in `work_dir` whose process has ended; return them."""
+    removed = []
+    for folder in work_dir.glob(".heard-backup-*"):
+        owner = _OWNER.match(folder.name)
+        if folder.is_dir() and owner and not _running(int(owner.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Return True if a process with `pid` exists (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _new_file(path: Path) -> BinaryIO:

@@ -15,6 +15,8 @@ import os
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,3 +348,21 @@ def test_the_format_round_trips_every_length(size):
     backup_format.decrypt_stream(source, opened, read, [master])
     assert opened.getvalue() == plain
     assert independent_decrypt(sealed.getvalue(), master) == plain
+
+
+def test_a_backup_removes_the_working_folder_a_killed_backup_left_and_no_other(seeded, tmp_path):
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    work = Path(seeded.app.instance_path)
+    stale = work / f".heard-backup-{ended.pid}-x1"
+    live = work / f".heard-backup-{os.getpid()}-x2"  # a backup running now, in this process
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "database").write_bytes(b"an unencrypted copy")
+
+    result = seeded.runner.invoke(args=["backup", "--out", str(tmp_path / "next.backup")])
+
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert (live / "database").read_bytes() == b"an unencrypted copy"
+    shutil.rmtree(live)
