@@ -170,12 +170,16 @@ def test_a_key_is_worth_nothing_in_another_session(app, person):
     stranger = Respondent(app.test_client(), "tiny")
     stranger.post("/s/tiny/check", data={"submit_key": key_of(check)}, html=check)
     assert not PHRASE.search(stranger.html)
-    # Even a session of its own on the same study gets a new random phrase, not this one.
+    # Even in a session of its own on the same study, someone else's key sends nothing:
+    # it leads back to "Check your answers", whose own form then sends, with its phrase.
     stranger.begin()
     stranger.get("/s/tiny/check")
     stranger.post(data={"submit_key": key_of(check)})
+    assert stranger.path == "/s/tiny/check" and DONE not in stranger.html
+    assert sorted(status for _, status in responses_left(app)) == ["completed", "in_progress"]
+    stranger.post()
     assert DONE in stranger.html and stranger.phrase() != first
-    assert len(responses_left(app)) == 2
+    assert sorted(status for _, status in responses_left(app)) == ["completed", "completed"]
 
 
 def test_quick_exit_leaves_nothing_to_show_again(app, person):
@@ -201,13 +205,19 @@ def test_a_page_loaded_twice_keys_only_the_latest_form(app, person):
     assert key_of(older) != key_of(newer)
     token, before = server_session(app, person)
 
-    person.post(data={"submit_key": key_of(older)}, html=older)  # a stale key: a random phrase
+    person.post(data={"submit_key": key_of(older)}, html=older)  # a stale key sends nothing
 
+    assert person.path == "/s/tiny/check" and DONE not in person.html
+    [(_, status)] = responses_left(app)
+    assert status == "in_progress"
+    latest = person.html  # the redirect showed the answers again, with a new key
+    assert key_of(latest) not in (key_of(older), key_of(newer))
+    person.post(html=latest)
     first = person.phrase()
     restore(app, token, before)
-    person.post(data={"submit_key": key_of(older)}, html=older)
+    person.post(data={"submit_key": key_of(newer)}, html=newer)  # not the one that sent
     assert ALREADY in person.html and not PHRASE.search(person.html)
-    withdraw(app, first)  # the random phrase shown once is still the real one
+    withdraw(app, first)
     assert responses_left(app) == []
 
 

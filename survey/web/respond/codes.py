@@ -53,6 +53,7 @@ def resume(slug: str):
         return render("resume.html", visit_, status=status, error=_phrase_error(error))
     session.update(response=response.id, lang=response.language, consented=True, safety_seen=True)
     session.pop("failures", None)
+    session.pop("submit_key", None)
     return to("resume_here", visit_)
 
 

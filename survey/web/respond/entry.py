@@ -59,6 +59,7 @@ def consent(slug: str):
         session["response"] = responses.start_response(db.session, visit_.study, visit_.language)
         session["consented"] = True
         session.pop("submitted", None)
+        session.pop("submit_key", None)  # a key of an earlier response must not send this one
     return to("resume_here", visit_)
 
 

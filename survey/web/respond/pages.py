@@ -125,6 +125,7 @@ def _save_for_later(visit_: Visit, response_id: str):
         db.session, response_id, visit_.study, current_app.config["SECRET_KEY"]
     )
     session.pop("response", None)
+    session.pop(SUBMIT_KEY, None)
     return render("saved.html", visit_, phrase=phrase)
 
 
@@ -151,6 +152,12 @@ def check(slug: str):
         session[SUBMIT_KEY] = secrets.token_urlsafe(16)
         return render("check.html", visit_, rows=rows, submit_key=session[SUBMIT_KEY])
     key = _posted_key()
+    if key is None:
+        # Only the form of the "Check your answers" page this session saw last sends.
+        # Anything else (an earlier response's form sent again from a refreshed end
+        # page, an older tab, a form with no key) must not send the draft as it is
+        # now: show this draft's answers first.
+        return to("check", visit_)
     secret = current_app.config["SECRET_KEY"]
     choice = request.form.get(quotes.FIELD)
     try:
@@ -160,7 +167,7 @@ def check(slug: str):
             visit_.instrument,
             secret,
             quote_choice=choice,
-            phrase=phrases.phrase_for(secret, response_id, key) if key else None,
+            phrase=phrases.phrase_for(secret, response_id, key),
         )
     except AlreadySubmitted:
         return _done_again(visit_)
