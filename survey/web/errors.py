@@ -7,8 +7,10 @@ import traceback
 
 from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from survey.extensions import db
 from survey.sealing import SealingError
 from survey.services.errors import (
     AlreadySubmitted,
@@ -119,6 +121,14 @@ def _sealing_error(error: SealingError):
     return _page(503, *MESSAGES[500])
 
 
+def _data_error(error: DataError):
+    # PostgreSQL refuses NUL in text: an id or a slug with NUL in it names nothing.
+    if "NUL" in str(error.orig):
+        db.session.rollback()
+        return _page(404 if "\x00" in request.path else 400)
+    return _unexpected(error)
+
+
 def _unexpected(error: Exception):
     # The type and the frames only: an exception's message can quote what was answered.
     log.error(
@@ -138,4 +148,5 @@ def register_error_pages(app: Flask) -> None:
     for exception in SERVICE_PAGES:
         app.register_error_handler(exception, _service_error)
     app.register_error_handler(SealingError, _sealing_error)
+    app.register_error_handler(DataError, _data_error)
     app.register_error_handler(Exception, _unexpected)
