@@ -26,6 +26,8 @@ class ServerSession(CallbackDict, SessionMixin):
         super().__init__(initial or {}, on_update)
         self.token = token
         self.previous_token: str | None = None
+        # The cookie's token even when it named no live session (say, an expired one).
+        self.presented_token: str | None = token
         self.modified = False
 
     def rotate(self) -> None:
@@ -51,6 +53,9 @@ class ServerSessionInterface(SessionInterface):
             data = web_sessions.load_session(db.session, token)
             if data is not None:
                 return ServerSession(data, token)
+            fresh = ServerSession()
+            fresh.presented_token = token  # so ending it (quick exit) deletes an expired row
+            return fresh
         return ServerSession()
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
@@ -69,8 +74,9 @@ class ServerSessionInterface(SessionInterface):
         if not session.modified:
             return
         if not session:
-            if session.token:
-                web_sessions.end_session(db.session, session.token)
+            ended = session.token or session.presented_token
+            if ended:
+                web_sessions.end_session(db.session, ended)
                 response.delete_cookie(name, **options)
             return
         token = session.token or secrets.token_urlsafe(32)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from instruments.schema import Consent
 from survey.extensions import db
@@ -154,3 +155,17 @@ def test_one_question_per_page_when_the_instrument_says_so(app, client):
     assert '<h1 class="q-text">How did you meet the police?' in person.html
     person.answer({})
     assert person.path == "/s/one/p/story"
+
+
+def test_quick_exit_deletes_a_session_that_has_already_expired(app, client):
+    add_study(app)
+    person = Respondent(client, "tiny")
+    person.begin()
+    with app.app_context():
+        db.session.execute(update(WebSession).values(expires_on=dt.date(2000, 1, 1)))
+        db.session.commit()
+    assert rows(app, WebSession) == 1
+
+    assert client.get("/x").status_code == 303
+
+    assert rows(app, WebSession) == 0
