@@ -16,7 +16,7 @@ from instruments.lint import format_findings, lint_instrument
 from survey.cli.analyse import analyse_group
 from survey.cli.backup import backup_command, restore_command
 from survey.cli.export import export_command
-from survey.cli.guard import guarded
+from survey.cli.guard import guarded, refuse_to_publish_with_lint_errors
 from survey.cli.keys import keys_group
 from survey.cli.worker import worker_command
 from survey.extensions import db, write_transaction
@@ -121,7 +121,7 @@ def study_create(source: str, slug: str, publish: bool) -> None:
     """
     try:
         instrument = _load(source)
-        _refuse_to_publish_with_lint_errors(instrument, source, publish)
+        refuse_to_publish_with_lint_errors(instrument, source, publish)
         with write_transaction(db.session):
             study = create_study(
                 db.session,
@@ -222,21 +222,6 @@ def user_reset_password(email: str) -> None:
 @click.group("instrument")
 def instrument_group() -> None:
     """Check instruments."""
-
-
-def _refuse_to_publish_with_lint_errors(instrument, source: str, publish: bool) -> None:
-    """Exit 1 with the lint's findings when `publish` is asked for an instrument with errors."""
-    if not publish:
-        return
-    findings = lint_instrument(instrument)
-    if any(f.severity == "error" for f in findings):
-        click.echo(format_findings(findings, "text", filename=source), err=True)
-        click.echo(
-            "Not created: the lint found errors, and a study is published only without them. "
-            "Fix them (heard instrument lint FILE), or create the study without --publish.",
-            err=True,
-        )
-        sys.exit(1)
 
 
 @instrument_group.command("lint")

@@ -1,4 +1,7 @@
-"""Commands fail with one clear line when the data key is missing or wrong, never a traceback."""
+"""Guards of the commands: one clear line and an exit status, never a traceback.
+
+A missing or wrong data key; an instrument with lint errors asked to be published.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import sys
 
 import click
 
+from instruments.lint import format_findings, lint_instrument
+from instruments.schema import Instrument
 from survey.sealing import SealingError
 
 
@@ -31,3 +36,18 @@ def guarded(command: click.Command) -> click.Command:
     callback.heard_guarded = True
     command.callback = callback
     return command
+
+
+def refuse_to_publish_with_lint_errors(instrument: Instrument, source: str, publish: bool) -> None:
+    """Exit 1 with the lint's findings when `publish` is asked for an instrument with errors."""
+    if not publish:
+        return
+    findings = lint_instrument(instrument)
+    if any(f.severity == "error" for f in findings):
+        click.echo(format_findings(findings, "text", filename=source), err=True)
+        click.echo(
+            "Not created: the lint found errors, and a study is published only without them. "
+            "Fix them (heard instrument lint FILE), or create the study without --publish.",
+            err=True,
+        )
+        sys.exit(1)

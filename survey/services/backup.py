@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -41,6 +40,7 @@ from survey.services.backup_format import (
     new_header,
     read_header,
 )
+from survey.services.backup_scratch import remove_stale_folders
 
 KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # libpq reads these from the environment; the URL's query may set them.
@@ -123,31 +123,6 @@ def _private_folder(work_dir: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-_OWNER = re.compile(r"^\.heard-backup-(\d+)-")
-
-
-def remove_stale_folders(work_dir: Path) -> list[Path]:
-    """Delete the working folders in `work_dir` whose process has ended; return them."""
-    removed = []
-    for folder in work_dir.glob(".heard-backup-*"):
-        owner = _OWNER.match(folder.name)
-        if folder.is_dir() and owner and not _running(int(owner.group(1))):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    """Return True if a process with `pid` exists (ours or another user's)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _new_file(path: Path) -> BinaryIO:
