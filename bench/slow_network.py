@@ -9,10 +9,10 @@ as on a first visit) under emulated "Regular 3G" as the issue defines it:
 1,125 ms latency, 80 KB/s down and up, and the CPU slowed four times. The time
 printed is when the first question could be used: its first input is in the
 document as parsed and visible, which is the first contentful paint (the page
-shows nothing before its one stylesheet has arrived; its one script is deferred
-and changes nothing that is shown). Not a test: the figures depend on the
+carries its stylesheet inline, so it shows once the document has arrived; its
+one script is deferred and changes nothing that is shown). Not a test: the figures depend on the
 machine; tests/survey/browser/test_slow_network.py checks what makes the page
-fast (three requests, nothing waiting on JavaScript).
+fast (two requests, nothing waiting on JavaScript).
 """
 
 from __future__ import annotations

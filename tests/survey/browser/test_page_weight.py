@@ -1,7 +1,9 @@
 """Every respondent page is small: at most 15 KB gzipped, HTML, CSS and JS together.
 
 Measured from what the browser really fetched for the page, each body gzipped
-on its own (as a server would send it). The sizes are printed in the terminal
+on its own (as a server would send it). The stylesheet travels inside the
+document (one round trip fewer on a slow network: survey/web/headers.py), so
+it is weighed as part of the document. The sizes are printed in the terminal
 summary. That no request leaves the live server's origin is checked for every
 test by the `browsing` fixture.
 """
@@ -46,7 +48,7 @@ def test_page_is_within_the_15_kb_budget(browsing, live_server, page_weights, ki
     open_kind(page, live_server, kind)
     loaded = [r for r in last_page_load(responses) if r.request.resource_type in WEIGHED]
     kinds = sorted(r.request.resource_type for r in loaded)
-    assert kinds == sorted(WEIGHED), f"expected one document, stylesheet and script, got {kinds}"
+    assert kinds == ["document", "script"], f"expected one document and script, got {kinds}"
     weight = PageWeight.of([(r.request.resource_type, r.body()) for r in loaded])
     page_weights[kind] = weight
     assert weight.total <= BUDGET, (
