@@ -121,8 +121,28 @@ def _sealing_error(error: SealingError):
     return _page(503, *MESSAGES[500])
 
 
+def _refuse_nul():
+    """Refuse a NUL character in the path, the query or a form field before any view runs.
+
+    No person types NUL, no id or slug holds one, and PostgreSQL refuses it in
+    text, so such a request names nothing (404) or is not a form a page sent (400).
+    """
+    if "\x00" in request.path:
+        return _page(404)
+    fields = [*request.args.items(multi=True)]
+    if request.method != "GET" and request.mimetype in FORM_TYPES:
+        fields += request.form.items(multi=True)
+    if any("\x00" in name or "\x00" in value for name, value in fields):
+        return _page(400)
+    return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _data_error(error: DataError):
-    # PostgreSQL refuses NUL in text: an id or a slug with NUL in it names nothing.
+    # A backstop for NUL that `_refuse_nul` cannot see (inside a JSON body): PostgreSQL
+    # refuses it in text, and an id or a slug with NUL in it names nothing.
     if "NUL" in str(error.orig):
         db.session.rollback()
         return _page(404 if "\x00" in request.path else 400)
@@ -143,6 +163,7 @@ def _unexpected(error: Exception):
 
 def register_error_pages(app: Flask) -> None:
     """Turn HTTP errors and service errors into kind pages with support details."""
+    app.before_request(_refuse_nul)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     for exception in SERVICE_PAGES:
