@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from instruments._validate_identifiers import identifier_in_label
+from instruments._validate_identifiers import identifier_in_label, translation_place
 from instruments._validate_items import IDENTIFIER, RESERVED_SEPARATOR
 from instruments._validate_reader import Reader, child
 from instruments._validate_yaml import line_of
@@ -121,7 +121,8 @@ def _read_texts(
 def _refuse_identifiers(reader: Reader, text: Text, path: str, node: Node) -> None:
     """Report a prompt that asks for a direct identifier, as for a survey question."""
     for language, written in text.translations.items():
-        what = identifier_in_label(written) if language.split("-")[0].lower() == "en" else None
+        what = identifier_in_label(written, language)
         if what is not None:
-            reader.report(ErrorCode.IDENTIFIER_REQUESTED, path, node, what=what)
+            where, at = translation_place(node, path, language)
+            reader.report(ErrorCode.IDENTIFIER_REQUESTED, where, at, what=what)
             return

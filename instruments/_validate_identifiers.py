@@ -14,12 +14,29 @@ identifier (``contact_phone_number``) and a question that asks for one
 without naming it ("Where do you live?", "When were you born?"). Both only
 matter on an item whose answer is typed in: a yes/no or choice item called
 ``police_phone_number`` cannot hold a phone number.
+
+Labels in other languages are read too, with a reviewed phrase table per
+language (:mod:`instruments._identifier_phrases`): French, Spanish,
+Portuguese, Romanian, Polish, Albanian (:mod:`instruments._identifier_tables_europe`),
+Russian, Ukrainian, Bulgarian, Vietnamese, Arabic, Persian and Chinese
+(:mod:`instruments._identifier_tables_world`); every text is also read with the
+English rule, which catches English left untranslated. :func:`reads_language`
+says whether a language has a table; the lint warns about each declared
+language that has none (``IDENTIFIER_LANGUAGE_UNREAD``), so it is reviewed by
+hand. ``docs/identifier-check.md`` lists the sources and the limits.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from instruments._identifier_phrases import compile_phrasing, normalise
+from instruments._identifier_tables_europe import EUROPE
+from instruments._identifier_tables_world import WORLD
+from instruments._validate_reader import child
 
 IDENTIFIER_IDS: Mapping[str, str] = {
     **dict.fromkeys(
@@ -107,9 +124,48 @@ def identifier_in_id(item_id: str) -> str | None:
     return IDENTIFIER_IDS.get(item_id)
 
 
-def identifier_in_label(label: str) -> str | None:
-    """Return what identifier the English `label` asks the respondent for, or None."""
-    return _first_match(_PATTERNS, label)
+_TABLES = {**EUROPE, **WORLD}
+_LANGUAGE_PATTERNS = {language: compile_phrasing(table) for language, table in _TABLES.items()}
+_STRIPS_MARKS = {language: table.strip_marks for language, table in _TABLES.items()}
+
+COVERED_LANGUAGES = frozenset({"en", *_TABLES})
+"""Primary language subtags whose own phrasings the identifier check reads."""
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def reads_language(language: str) -> bool:
+    """Return True when the check reads the BCP 47 language `language` (``pt-BR`` as ``pt``)."""
+    return _primary(language) in COVERED_LANGUAGES
+
+
+def identifier_in_label(label: str, language: str = "en") -> str | None:
+    """Return what identifier `label`, written in `language`, asks the respondent for, or None.
+
+    Every label is read with the English rule; a label in a covered language
+    (:data:`COVERED_LANGUAGES`) is read with that language's phrase table too.
+    """
+    what = _first_match(_PATTERNS, label)
+    patterns = _LANGUAGE_PATTERNS.get(_primary(language))
+    if what is None and patterns is not None:
+        text = normalise(label, strip_marks=_STRIPS_MARKS[_primary(language)])
+        what = next((what for what, pattern in patterns.items() if pattern.search(text)), None)
+    return what
+
+
+def translation_place(node: Node, path: str, language: str) -> tuple[str, Node]:
+    """Return the key path and node of the `language` text of the text at `node`.
+
+    A text written as a mapping of languages points at its one translation
+    (``sections[0].items[2].label.fr`` and that line); a plain string at itself.
+    """
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == language:
+                return child(path, language), value
+    return path, node
 
 
 def identifier_at_end_of_id(item_id: str) -> str | None:
@@ -137,7 +193,7 @@ def identifier_in_open_question(label: str) -> str | None:
 
 
 def _first_match(patterns: Mapping[str, re.Pattern[str]], text: str) -> str | None:
-    text = " ".join(text.replace("\u2019", "'").split())
+    text = normalise(text)
     for what, pattern in patterns.items():
         if pattern.search(text):
             return what

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from yaml.nodes import Node
 
 from instruments._validate_answers import ANSWERABLE_TYPES, read_for_type, values_of
-from instruments._validate_identifiers import identifier_in_id, identifier_in_label
+from instruments._validate_identifiers import (
+    identifier_in_id,
+    identifier_in_label,
+    translation_place,
+)
 from instruments._validate_reader import Reader, child
 from instruments._validate_yaml import line_of
 from instruments.conditions import Condition, ConditionSyntaxError, parse_condition
@@ -265,7 +269,7 @@ def _read_non_answers(
 
 
 def _check_identifier(reader: Reader, item: Item, entries: dict[str, Node], path: str) -> None:
-    """Refuse an item whose id or English label asks for a direct identifier."""
+    """Refuse an item whose id or label, in any language, asks for a direct identifier."""
     if not item.answerable:
         return
     what = identifier_in_id(item.id)
@@ -274,9 +278,8 @@ def _check_identifier(reader: Reader, item: Item, entries: dict[str, Node], path
         return
     label = item.label.translations if isinstance(item.label, Text) else {}
     for language, text in label.items():
-        what = identifier_in_label(text) if language.split("-")[0].lower() == "en" else None
+        what = identifier_in_label(text, language)
         if what is not None:
-            reader.report(
-                ErrorCode.IDENTIFIER_REQUESTED, child(path, "label"), entries["label"], what=what
-            )
+            where, node = translation_place(entries["label"], child(path, "label"), language)
+            reader.report(ErrorCode.IDENTIFIER_REQUESTED, where, node, what=what)
             return

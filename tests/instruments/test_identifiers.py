@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from instruments import ErrorCode, load_instrument
-from tests.instruments.builders import in_languages, item, problems_of, to_yaml, with_items
+from tests.instruments.builders import item, problems_of, to_yaml, with_items
 
 ASKING = [
     "What is your name?",
@@ -101,10 +101,3 @@ def test_a_note_that_mentions_your_name_asks_for_nothing() -> None:
     document = with_items(item("intro", "note", label="Name"), item("q1"))
 
     assert load_instrument(to_yaml(document)).item("intro").type == "note"
-
-
-def test_only_english_labels_are_read() -> None:
-    document = in_languages(with_items(item("q1")), "en", "fr")
-    document["sections"][0]["items"][0]["label"] = {"en": "Where do you live now?", "fr": "Nom"}
-
-    assert load_instrument(to_yaml(document)).item("q1").label.get("fr") == "Nom"

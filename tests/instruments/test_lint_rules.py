@@ -92,6 +92,11 @@ CASES = [
         ),
     ),
     Case(
+        "IDENTIFIER_LANGUAGE_UNREAD",
+        lambda: in_languages(clean_instrument(), "en", "ti"),
+        lambda: in_languages(clean_instrument(), "en", "fr"),
+    ),
+    Case(
         "BLAME_WORDING",
         lambda: clean_instrument(clean_item("q", "long_text", "Why didn't you leave?")),
         lambda: clean_instrument(clean_item("q", "long_text", "What made it hard to leave?")),
@@ -182,6 +187,7 @@ def test_every_rule_explains_itself(code: str) -> None:
         ("REQUIRED_SENSITIVE", "error"),
         ("REQUIRED_WITHOUT_NON_ANSWER", "error"),
         ("DIRECT_IDENTIFIER", "error"),
+        ("IDENTIFIER_LANGUAGE_UNREAD", "warning"),
         ("BLAME_WORDING", "error"),
         ("CONSENT_PROMISE", "error"),
         ("SENSITIVE_UNPROTECTED", "warning"),
