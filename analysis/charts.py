@@ -62,6 +62,7 @@ def bar_chart(
     title: str,
     unit: str = "%",
     max_value: float | None = None,
+    description: str | None = None,
 ) -> str:
     """Draw one horizontal bar per label, with its value written beside it.
 
@@ -78,6 +79,9 @@ def bar_chart(
         Written after each value ("%" directly, any other unit after a space).
     max_value : float, optional
         The value of a full-width bar; by default the largest value shown.
+    description : str, optional
+        The chart's ``<desc>`` (its alternative text); by default a sentence
+        listing every label and value.
 
     Returns
     -------
@@ -110,6 +114,8 @@ def bar_chart(
     if not names:
         rows = [_text(0, 24, "No data", "chart-empty", fill=MUTED)]
     desc = f"Bar chart, {len(names)} bars. {summary}" if names else "Bar chart with no data."
+    if description is not None:
+        desc = description
     return _svg(chart_id, title, desc, height, rows, BAR_WIDTH)
 
 
