@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +12,29 @@ from typing import Any
 DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
 DEVELOPMENT = "development"
 PRODUCTION = "production"
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST_NAME = re.compile(rf"(?=.{{1,253}}$){LABEL}(\.{LABEL})*")
+
+
+def link_hosts(text: str) -> tuple[str, ...]:
+    """Return the host names of ``HEARD_LINK_HOSTS`` (comma-separated; empty: any https host).
+
+    A study's exit address and support links must then be on one of them or
+    on a subdomain of one (``nhs.uk`` allows ``www.nhs.uk``). Anything that is
+    not a plain host name (a scheme, a path, a port, ``*``) is refused.
+    """
+    hosts = []
+    for part in text.split(","):
+        host = part.strip().lower().rstrip(".")
+        if not part.strip():
+            continue
+        if not HOST_NAME.fullmatch(host):
+            raise ValueError(
+                f"HEARD_LINK_HOSTS: {part.strip()!r} is not a host name; write names like "
+                "nhs.uk or www.gov.uk, separated by commas (subdomains are allowed anyway)"
+            )
+        hosts.append(host)
+    return tuple(dict.fromkeys(hosts))
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -51,6 +75,9 @@ def settings_from(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "HEARD_SQLITE_BUSY_TIMEOUT_MS": int(environ.get("HEARD_SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "HEARD_DEFAULT_EXIT_URL": environ.get("HEARD_DEFAULT_EXIT_URL", DEFAULT_EXIT_URL),
+        # Where a study's exit address and support links may point: these hosts and their
+        # subdomains. Empty: any https address (the administrator's default exit is not checked).
+        "HEARD_LINK_HOSTS": link_hosts(environ.get("HEARD_LINK_HOSTS", "")),
         # Drafts nobody saved for later are deleted after this many hours.
         "HEARD_DRAFT_LIFETIME_HOURS": int(environ.get("HEARD_DRAFT_LIFETIME_HOURS", "24")),
         # Wrong resume or withdrawal phrases: per session, and per study per window.

@@ -9,7 +9,10 @@ interviewer's or interpreter's identity:
   happened, why, on which day);
 - who acted is the audit log's business (`audit.record`), which names the
   response only by its short id (the first 8 hex digits of its random id,
-  shown to the interviewer at the start), never answers.
+  shown to the interviewer at the start), never answers. The time is kept
+  to the second while the response exists; once it is deleted (withdrawn,
+  stopped without keeping, declined, purged) its events keep only who, what
+  and the day (`services.audit_forget`).
 
 A paused interview is kept like a response saved for later (so `heard purge`
 leaves it), but its phrase is random and never shown: only interviewers on
@@ -18,8 +21,8 @@ the study's team can resume it, from the interview list.
 Stopping asks the respondent whether to keep the answers given so far: kept,
 the response is submitted as it stands (unanswered questions `skipped`) and
 gets a withdrawal code like any other; not kept (the default), it is
-deleted with its answers and events, and only the audit log says an
-interview was stopped, and why.
+deleted with its answers and events, and only the audit log says, to the
+day, that an interview was stopped, and why.
 """
 
 from __future__ import annotations
@@ -36,12 +39,12 @@ from survey.extensions import write_transaction
 from survey.models import Response, Study, User
 from survey.models.respondent import INTERVIEW_REASONS, InterviewEvent
 from survey.models.studies import today
-from survey.services import audit, phrases, responses
+from survey.services import audit, audit_forget, phrases, responses
+from survey.services.audit_forget import short_id
 from survey.services.errors import ServiceError
 from survey.services.study_settings import offered_languages
 
 INTERVIEWER = "interviewer"
-SHORT_ID_LENGTH = 8
 REASON_LABELS = {
     "respondent_chose": "The respondent's choice",
     "distress": "Distress",
@@ -71,11 +74,6 @@ class InterviewSummary:
     language: str
     started_on: dt.date
     last_event: str | None
-
-
-def short_id(response_id: str) -> str:
-    """Return the short id an interviewer sees and the audit log names (8 random hex digits)."""
-    return response_id[:SHORT_ID_LENGTH].upper()
 
 
 def check_languages(
@@ -204,10 +202,11 @@ def stop(
     short = short_id(response_id)
     if not keep:
         with write_transaction(session):
-            session.execute(delete(Response).where(Response.id == response_id))
             audit.record(
                 session, actor, "interview.stop", study, response=short, reason=reason, kept=False
             )
+            audit_forget.forget_responses(session, study.id, [response_id])
+            session.execute(delete(Response).where(Response.id == response_id))
         return None
     with write_transaction(session):
         session.add(InterviewEvent(response_id=response_id, kind="stop", reason=reason))
@@ -245,5 +244,6 @@ def decline(session: Session, study: Study, response_id: str, actor: User) -> No
     """Delete an interview whose respondent did not consent: nothing of it is kept."""
     with write_transaction(session):
         live_interview(session, study, response_id)
-        session.execute(delete(Response).where(Response.id == response_id))
         audit.record(session, actor, "interview.declined", study, response=short_id(response_id))
+        audit_forget.forget_responses(session, study.id, [response_id])
+        session.execute(delete(Response).where(Response.id == response_id))

@@ -6,7 +6,9 @@ database had before the restore into the restored one, then purges again
 every study in it (`retention.purge_study`, the day kept as `purged_on`) and
 deletes again every response in it (`withdrawal.delete_response`, so its
 documents, codings, quotes and cached analyses go too), one transaction each.
-It is safe to run twice: a second run finds nothing left to forget.
+Last, interview audit events whose response is no longer there lose their
+reference and time of day (`audit_forget.forget_orphan_interviews`). It is
+safe to run twice: a second run finds nothing left to forget.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
 from survey.models import Response, Study
-from survey.services import ledger, retention, withdrawal
+from survey.services import audit_forget, ledger, retention, withdrawal
 from survey.services.ledger import Entry
 
 __all__ = ["Replayed", "replay"]
@@ -42,6 +44,9 @@ def replay(session: Session, secret_key: str, found: list[Entry]) -> Replayed:
     session.commit()
     studies = _purge_again(session, secret_key, days)
     responses = _withdraw_again(session, secret_key, set(days))
+    with write_transaction(session):
+        # The restored audit log may name responses deleted before this rule.
+        audit_forget.forget_orphan_interviews(session)
     return Replayed(responses, studies)
 
 

@@ -21,7 +21,7 @@ from survey.extensions import upsert_statement, write_transaction
 from survey.models import Answer, InstrumentVersion, Response, Study, Submission
 from survey.models.sealed import sealed_for
 from survey.models.studies import today
-from survey.services import attempts, phrases, quotes, withdrawal
+from survey.services import attempts, audit_forget, phrases, quotes, withdrawal
 from survey.services.answers import Stored, decode, free_text_ids
 from survey.services.coding import documents
 from survey.services.errors import (
@@ -341,16 +341,17 @@ def purge_unsaved(
     deleted = 0
     for sid, hours in session.execute(query).all():
         cutoff = (on or today()) - dt.timedelta(days=-(-hours // 24))
+        stale = (
+            Response.study_id == sid,
+            Response.status == "in_progress",
+            Response.resume_hash.is_(None),
+            Response.updated_on < cutoff,
+        )
         with write_transaction(session):
-            deleted += (
-                session.execute(
-                    delete(Response).where(
-                        Response.study_id == sid,
-                        Response.status == "in_progress",
-                        Response.resume_hash.is_(None),
-                        Response.updated_on < cutoff,
-                    )
-                ).rowcount
-                or 0
-            )
+            # An interview left open is such a draft: its audit events forget it.
+            interviews = session.scalars(
+                select(Response.id).where(*stale, Response.mode == "interviewer")
+            ).all()
+            audit_forget.forget_responses(session, sid, interviews)
+            deleted += session.execute(delete(Response).where(*stale)).rowcount or 0
     return deleted

@@ -20,7 +20,12 @@ settings and instrument versions: that is the researchers' work, not anyone's
 answers. The same transaction adds the study to the withdrawal ledger
 (`survey.services.ledger`), so restoring an older backup purges it again.
 A second run finds nothing due and says so. Each purge is logged
-and audited with the slug and a count per table, never any content.
+and audited with the slug and a count per table, never any content. The
+audit events that named the study's responses (interviews' short ids, cases,
+documents, redaction spans) keep who, what and the day, but lose the
+reference and the time of day (`services.audit_forget`); each non-dry run of
+`purge_expired` also does so for interview events whose response is gone
+(from before this rule, or brought back by a restore).
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ from survey.models import (
     WebSession,
 )
 from survey.models.studies import today
-from survey.services import audit, keys, ledger
+from survey.services import audit, audit_forget, keys, ledger
 
 __all__ = ["Purged", "Retention", "due_studies", "purge_expired", "purge_study", "retention_of"]
 
@@ -135,6 +140,9 @@ def purge_expired(
     on = on or today()
     due = [(s.id, s.slug) for s in due_studies(session, on)]
     session.commit()
+    if not dry_run:
+        with write_transaction(session):
+            audit_forget.forget_orphan_interviews(session)
     return [
         purge_study(session, study_id, secret_key=secret_key, on=on, dry_run=dry_run)
         for study_id, _ in due
@@ -257,6 +265,7 @@ def _sessions(session: Session, slug: str) -> tuple[list[str], dict[str, dict]]:
 def _delete_all(session: Session, study: Study) -> None:
     """Delete every row of the study's respondent data; the study row and codebook stay."""
     sid = study.id
+    audit_forget.forget_study(session, study)  # before the rows it looks up go
     session.execute(delete(AnalysisJob).where(AnalysisJob.study_id == sid))
     session.execute(delete(Memo).where(Memo.study_id == sid))
     session.execute(delete(CodingLogEntry).where(CodingLogEntry.study_id == sid))

@@ -8,6 +8,7 @@ response keeps the version it answered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from survey.models import Membership, Response, Study, StudyVersion, User
 from survey.models.staff import now
 from survey.services.audit import record
 from survey.services.errors import ServiceError
+from survey.services.link_hosts import LinksNotAllowed, study_links_refused
 from survey.services.permissions import CREATE_STUDY, EDIT, require
 from survey.services.studies import create_study, instrument_of, store_instrument
 
@@ -128,10 +130,12 @@ def discard_draft(session: Session, user: User, study: Study) -> None:
         record(session, user, "study.draft.discard", study)
 
 
-def publish(session: Session, user: User, study: Study) -> Study:
+def publish(session: Session, user: User, study: Study, *, link_hosts: Sequence[str] = ()) -> Study:
     """Freeze the draft as a new version: what new respondents get from now on.
 
-    The first publication opens the study; a closed study stays closed.
+    The first publication opens the study; a closed study stays closed. With
+    `link_hosts` (``HEARD_LINK_HOSTS``), the study's and the draft's links must
+    be on those hosts (`LinksNotAllowed`).
     """
     require(session, user, EDIT, study)
     if study.status != "draft" and study.draft_source is None:
@@ -139,6 +143,8 @@ def publish(session: Session, user: User, study: Study) -> Study:
     report = check_source(draft_source(study), filename=f"{study.slug}.yaml")
     if not report.publishable:
         raise NotPublishable(report)
+    if problems := study_links_refused(study, report.instrument, link_hosts):
+        raise LinksNotAllowed(problems)
     with write_transaction(session):
         version = store_instrument(session, report.instrument)
         changed = version.id != study.instrument_version_id or study.status == "draft"
@@ -164,10 +170,12 @@ def close(session: Session, user: User, study: Study) -> None:
     _set_status(session, user, study, "closed", allowed_from=("open",))
 
 
-def reopen(session: Session, user: User, study: Study) -> None:
-    """Take answers again after closing."""
+def reopen(session: Session, user: User, study: Study, *, link_hosts: Sequence[str] = ()) -> None:
+    """Take answers again after closing (its links on `link_hosts`, when set)."""
     if study.purged_on is not None:  # its answers are gone: it must not take new ones
         raise WrongState("the study's data was deleted at its retention date")
+    if problems := study_links_refused(study, published_instrument(study), link_hosts):
+        raise LinksNotAllowed(problems)
     _set_status(session, user, study, "open", allowed_from=("closed",))
 
 

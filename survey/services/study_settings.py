@@ -3,7 +3,12 @@
 Each field is checked on its own and every problem comes back at once, by
 field name. Saving records one audit event per setting changed, with its
 name and, for short values (numbers, dates, slugs, languages), the new value;
-free text (the title, the exit address, support lists) is named, not quoted.
+the title and the support lists' names and descriptions are named, not
+quoted. Links are where a respondent's browser goes with their address, so
+the exit address is recorded with its old and new values, and so are each
+language's support links (``support_links``), cut to the audit log's 200
+characters with a marker. With ``HEARD_LINK_HOSTS`` set, every link must be
+on one of those hosts (`services.link_hosts`).
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from instruments.schema import Instrument
 from survey.extensions import write_transaction
 from survey.models import Response, Study, User
 from survey.models.studies import today
-from survey.services.audit import record
+from survey.services.audit import MAX_DETAIL_LENGTH, record
 from survey.services.errors import ServiceError
+from survey.services.link_hosts import allowed, refusal
 from survey.services.new_study import slug_error
 from survey.services.permissions import EDIT, require
-from survey.services.support import SupportListInvalid, parse_support, support_text
+from survey.services.support import SupportListInvalid, links_of, parse_support, support_text
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 LIMITS = {
@@ -33,6 +39,7 @@ LIMITS = {
     "draft_lifetime_hours": (1, 168, "hours"),
 }
 QUOTED = ("slug", "opens_on", "closes_on", "retain_until", "languages", *LIMITS, "resume_enabled")
+CUT = "…[cut]"
 Form = Mapping[str, Sequence[str]]
 
 
@@ -82,24 +89,56 @@ def posted_values(posted: Form, instrument: Instrument) -> dict[str, object]:
 
 
 def update_settings(
-    session: Session, user: User, study: Study, instrument: Instrument, posted: Form
+    session: Session,
+    user: User,
+    study: Study,
+    instrument: Instrument,
+    posted: Form,
+    *,
+    link_hosts: Sequence[str] = (),
 ) -> list[str]:
-    """Check and save the posted settings; return the names of those that changed."""
+    """Check and save the posted settings; return the names of those that changed.
+
+    `link_hosts` is ``HEARD_LINK_HOSTS``: when set, links must be on those hosts.
+    """
     require(session, user, EDIT, study)
-    parsed, errors = _parse_all(session, study, instrument, posted)
+    parsed, errors = _parse_all(session, study, instrument, posted, tuple(link_hosts))
     if errors:
         raise SettingsInvalid(errors)
     changed = [name for name, value in parsed.items() if _current(study, name) != value]
     with write_transaction(session):
         for name in changed:
+            before = _current(study, name)
             _apply(study, name, parsed[name])
             quoted = {"value": _audit_value(parsed[name])} if name in QUOTED else {}
+            if name == "exit_url":
+                quoted = {"old": _cut(before or ""), "new": _cut(parsed[name] or "")}
             record(session, user, "study.settings", study, setting=name, **quoted)
+            if name == "support":
+                _record_links(session, user, study, before, parsed[name])
     return changed
 
 
+def _record_links(session: Session, user: User, study: Study, before: dict, after: dict) -> None:
+    """Record each language whose support links changed, with the old and new links."""
+    for language in sorted(set(before) | set(after)):
+        old, new = links_of(before.get(language, [])), links_of(after.get(language, []))
+        if old != new:
+            record(
+                session, user, "study.settings", study, setting="support_links",
+                language=language, old=_cut(" ".join(old)), new=_cut(" ".join(new)),
+            )  # fmt: skip
+
+
+def _cut(text: str) -> str:
+    """Return `text` if it fits the audit log's detail, else its start and a marker."""
+    if len(text) <= MAX_DETAIL_LENGTH:
+        return text
+    return text[: MAX_DETAIL_LENGTH - len(CUT)] + CUT
+
+
 def _parse_all(
-    session: Session, study: Study, instrument: Instrument, posted: Form
+    session: Session, study: Study, instrument: Instrument, posted: Form, hosts: tuple[str, ...]
 ) -> tuple[dict[str, object], dict[str, str]]:
     parsers: dict[str, Callable[[], object]] = {
         "title": lambda: _title(_one(posted, "title")),
@@ -108,7 +147,7 @@ def _parse_all(
         "closes_on": lambda: _date(_one(posted, "closes_on")),
         "retain_until": lambda: _retain_until(study, _one(posted, "retain_until")),
         "languages": lambda: _languages(posted.get("languages", []), instrument),
-        "exit_url": lambda: _exit_url(_one(posted, "exit_url")),
+        "exit_url": lambda: _exit_url(_one(posted, "exit_url"), hosts),
         "resume_enabled": lambda: _one(posted, "resume_enabled") == "yes",
         **{name: _number_parser(posted, name) for name in LIMITS},
     }
@@ -120,7 +159,7 @@ def _parse_all(
         except _FieldError as error:
             errors[name] = str(error)
     _check_dates(parsed, errors)
-    parsed["support"] = _support(posted, instrument, errors)
+    parsed["support"] = _support(posted, instrument, errors, hosts)
     return parsed, errors
 
 
@@ -197,7 +236,7 @@ def _languages(chosen: Sequence[str], instrument: Instrument) -> list[str] | Non
     return None if offered == list(instrument.languages) else offered
 
 
-def _exit_url(text: str) -> str | None:
+def _exit_url(text: str, hosts: tuple[str, ...] = ()) -> str | None:
     if not text:
         return None
     parts = urlsplit(text)
@@ -206,6 +245,8 @@ def _exit_url(text: str) -> str | None:
         raise _FieldError("Enter a whole web address, like https://www.bbc.co.uk/weather.")
     if parts.scheme != "https" and not local:
         raise _FieldError("The exit address must start with https:// (http only for localhost).")
+    if not allowed(text, hosts):
+        raise _FieldError(refusal("The exit address", hosts))
     return text
 
 
@@ -222,13 +263,13 @@ def _number_parser(posted: Form, name: str) -> Callable[[], int]:
 
 
 def _support(
-    posted: Form, instrument: Instrument, errors: dict[str, str]
+    posted: Form, instrument: Instrument, errors: dict[str, str], hosts: tuple[str, ...] = ()
 ) -> dict[str, list[dict[str, str]]]:
     lists: dict[str, list[dict[str, str]]] = {}
     for language in instrument.languages:
         name = f"support_{language}"
         try:
-            resources = parse_support(_one(posted, name))
+            resources = parse_support(_one(posted, name), hosts)
         except SupportListInvalid as error:
             errors[name] = str(error)
             continue

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from instruments.schema import Instrument, SupportResource
 from survey.services.errors import ServiceError
+from survey.services.link_hosts import allowed, refusal
 from survey.services.messages import N_
 
 DEFAULT_SUPPORT = (
@@ -77,15 +78,18 @@ def support_text(entries: Sequence[Mapping[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def parse_support(text: str) -> list[dict[str, str]]:
-    """Return the resources written in `text`; raise SupportListInvalid naming the line."""
+def parse_support(text: str, hosts: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Return the resources written in `text`; raise SupportListInvalid naming the line.
+
+    With `hosts` (``HEARD_LINK_HOSTS``), every web address must be on one of them.
+    """
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) > MAX_RESOURCES:
         raise SupportListInvalid(f"List at most {MAX_RESOURCES} places to get help.")
-    return [_parse_line(number, line) for number, line in lines]
+    return [_parse_line(number, line, hosts) for number, line in lines]
 
 
-def _parse_line(number: int, line: str) -> dict[str, str]:
+def _parse_line(number: int, line: str, hosts: Sequence[str] = ()) -> dict[str, str]:
     values = [part.strip() for part in line.split("|")]
     if len(values) > len(PARTS):
         raise SupportListInvalid(
@@ -107,4 +111,11 @@ def _parse_line(number: int, line: str) -> dict[str, str]:
     url = entry.get("url", "")
     if url and (urlsplit(url).scheme != "https" or not urlsplit(url).hostname):
         raise SupportListInvalid(f"Line {number}: the web address must start with https://.")
+    if url and not allowed(url, hosts):
+        raise SupportListInvalid(refusal(f"Line {number}: the web address", hosts))
     return entry
+
+
+def links_of(entries: Sequence[Mapping[str, str]]) -> list[str]:
+    """Return the web addresses of a support list, in order."""
+    return [entry["url"] for entry in entries if entry.get("url")]

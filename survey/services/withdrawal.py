@@ -12,7 +12,8 @@ here, in the same transaction as the deletion:
   withdrawn documents (`coding.passages`: six consecutive words, forty
   characters, or a whole short answer, compared after case and space
   folding); the passage becomes "[withdrawn]" and the rest stays. The log's
-  memos of segments on the withdrawn documents are blanked.
+  states of segments on the withdrawn documents lose their memo and their
+  document's GUID (``"deleted"``).
 - **Cached analyses.** Every finished analysis whose input held one of the
   response's documents loses its result: a topic fit that stored shares for
   one of them (a fit stores a row for every document it read), and a
@@ -27,6 +28,10 @@ here, in the same transaction as the deletion:
   share lock in the transaction that stores (`running._finish`); otherwise it
   discards the result and queues itself again. Queued jobs read the text when
   they run, so they never see the withdrawn words.
+
+- **Audit log.** The events that named the response (an interview's short
+  id, its case, documents and redaction spans) keep who, what and the day,
+  but lose the reference and the time of day (`services.audit_forget`).
 
 Nothing about the withdrawal is logged or audited, since when someone
 withdrew is itself about them: the counter is kept, and a row of the
@@ -58,7 +63,8 @@ from survey.models import (
     Segment,
     Study,
 )
-from survey.services import ledger
+from survey.services import audit_forget, ledger
+from survey.services.audit_forget import DELETED
 
 __all__ = ["REMOVED_CODE", "Withdrawn", "delete_response", "removed_analyses"]
 
@@ -105,6 +111,7 @@ def delete_response(
     documents = _documents(session, response_id)
     removed = _remove_analyses(session, study_id, documents)
     struck = _strike_quotes(session, study_id, documents)
+    audit_forget.forget_responses(session, study_id, [response_id])
     session.execute(delete(Response).where(Response.id == response_id))
     ledger.record(session, ledger.response_digest(secret_key, response_id))
     session.flush()
@@ -222,29 +229,44 @@ def _strike(finder: PassageFinder, row: object, name: str) -> int:
 
 
 def _strike_log(session: Session, study_id: int, finder: PassageFinder, gone: set[str]) -> int:
-    """Blank the log's memos of segments on withdrawn documents and strike quotes from the rest.
+    """Blank the log's states on withdrawn documents and strike quotes from the rest.
 
     The append-only log keeps segment states (with their memos) for undo.
-    Withdrawal outranks the log. A memo struck here is struck the same way on
-    the live segment, so undo still finds the segment as the log says it is.
+    Withdrawal outranks the log: a state on a withdrawn document loses its
+    memo and its document's GUID (undo then finds the document gone, as it
+    is). A memo struck here is struck the same way on the live segment, so
+    undo still finds the segment as the log says it is.
     """
     changed = 0
     entries = session.scalars(select(CodingLogEntry).where(CodingLogEntry.study_id == study_id))
     for entry in entries:
         payload = json.loads(entry.payload or "{}")
-        touched = False
+        touched = _forget_guids(payload, gone)
         for key in ("before", "after"):
             for state in payload.get(key) or []:
-                memo = state.get("memo") or ""
-                if not memo:
+                if state.get("document") in gone:  # undo finds it gone, as it is
+                    state["document"], state["memo"], touched = DELETED, "", True
                     continue
-                new = "" if state.get("document") in gone else finder.strike(memo)
+                memo = state.get("memo") or ""
+                new = finder.strike(memo) if memo else memo
                 if new != memo:
                     state["memo"], touched = new, True
         if touched:
             entry.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
             changed += 1
     return changed
+
+
+def _forget_guids(payload: dict, gone: set[str]) -> bool:
+    """Replace the withdrawn documents' GUIDs in a log entry's own facts; True if any."""
+    touched = False
+    for key, value in payload.items():
+        if isinstance(value, str) and value in gone:
+            payload[key], touched = DELETED, True
+        elif isinstance(value, list) and any(v in gone for v in value if isinstance(v, str)):
+            payload[key] = [DELETED if isinstance(v, str) and v in gone else v for v in value]
+            touched = True
+    return touched
 
 
 def removed_analyses(session: Session, study_id: int) -> int:

@@ -74,7 +74,8 @@ def test_valid_settings_are_saved_and_each_change_is_audited_by_name(app, resear
     events = [
         json.loads(detail) for action, detail in audit_actions(app) if action == "study.settings"
     ]
-    assert {"setting": "title"} in events and {"setting": "exit_url"} in events
+    assert {"setting": "title"} in events
+    assert {"setting": "exit_url", "old": "", "new": "https://a.org/"} in events
     assert {"setting": "disclosure_threshold", "value": 20} in events
     assert len(events) == 3
 

@@ -4,24 +4,28 @@ One rich study is built once for the module (tests/survey/rich_study.py),
 every table is snapshotted, the response is withdrawn through the service the
 withdrawal page calls, and every table is snapshotted again. The rows
 expected to go are worked out independently, by plain queries on the
-foreign keys, before the withdrawal.
+foreign keys, before the withdrawal. The audit log names the response too
+(its interview's short id, its case and documents): those events stay, but
+no row of any table may still hold one of its identifiers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
-from survey.extensions import db
+from survey.extensions import db, write_transaction
 from survey.models import (
     AnalysisJob,
     AnalysisResult,
     Answer,
+    AuditEvent,
     Code,
     CodeSuggestion,
     CodingCase,
@@ -31,11 +35,15 @@ from survey.models import (
     InterviewEvent,
     Memo,
     Redaction,
+    Response,
     Segment,
     Study,
     TranscriptTurn,
+    User,
 )
-from survey.services import attempts, responses
+from survey.services import attempts, audit, responses
+from survey.services.coding import reading
+from survey.services.interview import short_id
 from tests.conftest import make_app
 from tests.survey import ledger_oracle, rich_study
 from tests.survey.rich_study import (
@@ -61,6 +69,9 @@ class Withdrawal:
     after: dict[str, set[tuple]]
     expected_gone: dict[str, set[tuple]]
     coders: int  # coders who coded the withdrawn words
+    other_response: str  # a response of the same study that stays
+    identifiers: tuple[str, ...]  # the withdrawn response's id, short id, case and documents
+    held_before: dict[str, int]  # rows holding one of them before the withdrawal, by table
 
 
 def _expected_gone(app: Flask, rich: Rich) -> dict[str, set[tuple]]:
@@ -104,19 +115,57 @@ def _coders(app: Flask, segments: set[tuple]) -> int:
         return len(set(db.session.scalars(select(Segment.coder_id).where(Segment.id.in_(ids)))))
 
 
+AT = dt.datetime(2025, 3, 4, 14, 32, 7)  # every audit event's time before the withdrawal
+
+
+def _audited(app: Flask, rich: Rich) -> tuple[str, tuple[str, ...]]:
+    """Add the audit events an interview and a reading leave; return the ids that matter.
+
+    Returns another response's id, and the withdrawn response's identifiers:
+    its id, short id, case GUID and document GUIDs.
+
+    Interviews of the withdrawn response and of another one on the same study,
+    and a read of the withdrawn answer (the transcript's upload is audited by
+    the rich study already, naming its case).
+    """
+    with app.app_context(), write_transaction(db.session):
+        study = db.session.get(Study, rich.study_id)
+        lead = db.session.get(User, rich.lead.user_id)
+        other = db.session.scalar(
+            select(Response.id).where(Response.study_id == study.id, Response.id != rich.withdrawn)
+        )
+        for action in ("interview.start", "interview.pause", "interview.submit"):
+            audit.record(db.session, lead, action, study, response=short_id(rich.withdrawn))
+        audit.record(db.session, lead, "interview.start", study, response=short_id(other))
+        document = db.session.scalar(
+            select(CodingDocument).where(CodingDocument.public_id == rich.documents[0])
+        )
+        reading.note_view(db.session, lead, study, "raw_text", document)
+        db.session.execute(update(AuditEvent).values(at=AT))
+        case = db.session.scalar(
+            select(CodingCase.public_id).where(CodingCase.response_id == rich.withdrawn)
+        )
+    return other, (rich.withdrawn, short_id(rich.withdrawn), case, *rich.documents)
+
+
 @pytest.fixture(scope="module")
 def withdrawal(tmp_path_factory) -> Iterator[Withdrawal]:
     """Build the rich study, withdraw the response by its phrase, and keep both snapshots."""
     app = make_app(tmp_path_factory.mktemp("withdrawal"))
     rich = rich_study.build(app)
+    other_response, identifiers = _audited(app, rich)
     before = rich_study.snapshot(app)
+    held_before = _rows_holding(app, identifiers)
     expected = _expected_gone(app, rich)
     coders = _coders(app, expected["segment"])
     with app.app_context():
         study = db.session.get(Study, rich.study_id)
         limits = attempts.Limits(secret_key=app.config["SECRET_KEY"])
         responses.withdraw(db.session, study, PHRASE, limits)
-    yield Withdrawal(app, rich, before, rich_study.snapshot(app), expected, coders)
+    after = rich_study.snapshot(app)
+    yield Withdrawal(
+        app, rich, before, after, expected, coders, other_response, identifiers, held_before
+    )
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -222,3 +271,64 @@ def test_the_analysis_pages_say_results_were_removed_without_saying_whose(withdr
     assert "2 analysis results were removed because a respondent withdrew" in overview
     assert "removed: a respondent withdrew" in fits
     assert withdrawal.rich.withdrawn not in overview + fits
+
+
+def test_the_rich_study_named_the_response_in_the_audit_log_before(withdrawal):
+    assert all(len(identifier) >= 8 for identifier in withdrawal.identifiers)
+    # Else the scan below would prove nothing about these tables.
+    assert {"audit_event", "coding_log", "response", "coding_case"} <= set(withdrawal.held_before)
+
+
+def _rows_holding(app: Flask, identifiers: tuple[str, ...]) -> dict[str, int]:
+    """Return, by table, how many rows hold one of `identifiers` in any column (any case)."""
+    wanted = [identifier.lower() for identifier in identifiers]
+    found: dict[str, int] = {}
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(select(table)):
+                text = " ".join(str(value) for value in row).lower()
+                if any(identifier in text for identifier in wanted):
+                    found[table.name] = found.get(table.name, 0) + 1
+    return found
+
+
+def test_no_row_of_any_table_holds_an_identifier_of_the_withdrawn_response(withdrawal):
+    assert _rows_holding(withdrawal.app, withdrawal.identifiers) == {}
+
+
+def _audit(app: Flask) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                AuditEvent.actor_id,
+                AuditEvent.action,
+                AuditEvent.object_id,
+                AuditEvent.detail,
+                AuditEvent.at,
+            ).order_by(AuditEvent.id)
+        )
+        return [(actor, action, obj, json.loads(d), at) for actor, action, obj, d, at in rows]
+
+
+def test_its_audit_events_keep_who_what_and_the_day_and_lose_which_and_when(withdrawal):
+    lead, day = withdrawal.rich.lead.user_id, dt.datetime.combine(AT.date(), dt.time())
+    events = _audit(withdrawal.app)
+    interviews = [e for e in events if e[1].startswith("interview.")]
+    read = [e for e in events if e[1] == "coding.read_text" and e[3].get("view") == "raw_text"]
+    added = [e for e in events if e[1] == "coding.transcript_added"]
+
+    assert [e[:3] for e in interviews] == [
+        (lead, "interview.start", "tiny"),
+        (lead, "interview.pause", "tiny"),
+        (lead, "interview.submit", "tiny"),
+        (lead, "interview.start", "tiny"),
+    ]
+    assert [(e[3], e[4]) for e in interviews[:3]] == [({"response": "deleted"}, day)] * 3
+    assert [(e[2], e[4]) for e in read + added] == [("deleted", day)] * 2
+    assert added[0][3]["case"] == "deleted" and added[0][3]["turns"] > 0
+
+
+def test_the_audit_events_of_a_response_that_stays_keep_its_short_id_and_the_second(withdrawal):
+    other = short_id(withdrawal.other_response)
+    kept = [e for e in _audit(withdrawal.app) if e[3].get("response") == other]
+    assert [(e[1], e[4]) for e in kept] == [("interview.start", AT)]

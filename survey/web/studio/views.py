@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from survey.extensions import db
 from survey.services import permissions, studio
+from survey.services.link_hosts import LinksNotAllowed
 from survey.services.listing import notes_of
 from survey.services.retention import retention_of
 from survey.services.studio import NotPublishable, WrongState
@@ -44,13 +45,19 @@ def overview(slug: str):
     return _overview_page(studio.overview(db.session, study))
 
 
-def _overview_page(view: studio.Overview, status: int = 200, problem: str | None = None):
+def _overview_page(
+    view: studio.Overview,
+    status: int = 200,
+    problem: str | None = None,
+    problems: list[str] | None = None,
+):
     page = render_template(
         "studio/study.html",
         here="overview",
         view=view,
         study=view.study,
         problem=problem,
+        problems=problems or [],
         notes=notes_of(studio.draft_source(view.study), view.report),
         shown_count=studio.shown_count,
         retention=retention_of(view.study),
@@ -63,7 +70,7 @@ def _overview_page(view: studio.Overview, status: int = 200, problem: str | None
 @login_required
 def publish(slug: str):
     """Freeze the draft as the version new respondents get (the first time, open the study)."""
-    return _change(slug, "publish", studio.publish)
+    return _change(slug, "publish", studio.publish, links=True)
 
 
 @bp.post("/studies/<slug>/close")
@@ -77,13 +84,22 @@ def close(slug: str):
 @login_required
 def reopen(slug: str):
     """Take answers again."""
-    return _change(slug, "reopen", studio.reopen)
+    return _change(slug, "reopen", studio.reopen, links=True)
 
 
-def _change(slug: str, action: str, change) -> object:
+def _change(slug: str, action: str, change, links: bool = False) -> object:
     study = study_or_404(slug, permissions.EDIT)
+    hosts = {"link_hosts": current_app.config.get("HEARD_LINK_HOSTS", ())} if links else {}
     try:
-        change(db.session, me(), study)
+        change(db.session, me(), study, **hosts)
+    except LinksNotAllowed as refused:
+        problem = (
+            f"The study cannot be {'published' if action == 'publish' else 'reopened'}: "
+            "some links go to sites the administrator does not allow. Change them in the "
+            "settings or the instrument first."
+        )
+        view = studio.overview(db.session, study)
+        return _overview_page(view, 409, problem, refused.problems)
     except NotPublishable:
         problem = "The draft cannot be published yet. Fix what is listed below first."
         return _overview_page(studio.overview(db.session, study), 409, problem)

@@ -36,6 +36,7 @@ def _settings_page(
         limits=LIMITS,
         defaults=defaults,
         default_exit=current_app.config["HEARD_DEFAULT_EXIT_URL"],
+        link_hosts=current_app.config.get("HEARD_LINK_HOSTS", ()),
         retention=retention_of(study),
     )
     return page, status
@@ -51,7 +52,8 @@ def settings(slug: str):
         return _settings_page(study, instrument, form_values(study, instrument))
     posted = {name: request.form.getlist(name) for name in request.form}
     try:
-        changed = update_settings(db.session, me(), study, instrument, posted)
+        hosts = current_app.config.get("HEARD_LINK_HOSTS", ())
+        changed = update_settings(db.session, me(), study, instrument, posted, link_hosts=hosts)
     except SettingsInvalid as invalid:
         values = posted_values(posted, instrument)
         return _settings_page(study, instrument, values, invalid.errors, 400)
