@@ -58,11 +58,15 @@ __all__ = [
     "NO_ANSWER",
     "QuestionNotFound",
     "SuppressedTable",
+    "answer_columns",
+    "answer_word",
     "attribute_questions",
+    "case_answers",
     "code_attribute_table",
     "coded_cases",
     "count_table",
     "protect",
+    "respondent_codes",
     "table_csv",
 ]
 
@@ -184,7 +188,7 @@ def totals_stay_free(hidden: np.ndarray) -> bool:
     return int(np.linalg.matrix_rank(null_space[:, wanted], tol=1e-9)) == expected
 
 
-def _columns(study: Study, item_id: str, present: Iterable[str]) -> list[str]:
+def answer_columns(study: Study, item_id: str, present: Iterable[str]) -> list[str]:
     """Return the answers of `item_id` in order: choices, other values, non-answers, none."""
     instrument = instrument_of(study.instrument_version)
     item, language = instrument.item(item_id), instrument.default_language
@@ -211,7 +215,20 @@ def _codings(session: Session, study: Study, viewer: User) -> list[tuple[int, in
     return [tuple(row) for row in session.execute(query)]
 
 
-def _answers(session: Session, study: Study, item_id: str) -> dict[int, str]:
+def respondent_codes(session: Session, study: Study, viewer: User) -> set[tuple[int, int]]:
+    """Return the (case, code) pairs that count for `viewer`: the one counting rule.
+
+    Blind mode through the coders `viewer` may see, and in a document the
+    consensus coded only the consensus counts (`coded_cases`). The codes page
+    and the findings report (services/reports) both count respondents this way.
+    """
+    consensus = session.scalar(
+        select(Coder.id).where(Coder.study_id == study.id, Coder.kind == "consensus")
+    )
+    return coded_cases(_codings(session, study, viewer), consensus)
+
+
+def case_answers(session: Session, study: Study, item_id: str) -> dict[int, str]:
     """Return {case id: its answer to `item_id`} for every case of the study that has one."""
     rows = session.execute(
         select(CodingCase.id, CodingCase.attributes_json).where(CodingCase.study_id == study.id)
@@ -232,16 +249,13 @@ def code_attribute_table(
     if item_id not in known:
         raise QuestionNotFound(item_id)
     codes = [line for line in codebook(session, study) if line.codable]
-    consensus = session.scalar(
-        select(Coder.id).where(Coder.study_id == study.id, Coder.kind == "consensus")
-    )
-    pairs = coded_cases(_codings(session, study, viewer), consensus)
-    answers = _answers(session, study, item_id)
+    pairs = respondent_codes(session, study, viewer)
+    answers = case_answers(session, study, item_id)
     used = {answers.get(case, NO_ANSWER) for case, _ in pairs}
-    columns = _columns(study, item_id, set(answers.values()) | used)
+    columns = answer_columns(study, item_id, set(answers.values()) | used)
     counts = count_table(pairs, answers, [c.id for c in codes], columns)
     k = study.disclosure_threshold
-    labels = [_word(column) for column in columns]
+    labels = [answer_word(column) for column in columns]
     shown = protect(counts, k) if codes else None
     if shown is None:
         return SuppressedTable(known[item_id], [], labels, [], k, withheld=bool(codes))
@@ -249,7 +263,7 @@ def code_attribute_table(
     return SuppressedTable(known[item_id], [c.path for c in codes], labels, cells, k)
 
 
-def _word(value: str) -> str:
+def answer_word(value: str) -> str:
     """Return how an answer is shown: a non-answer code in words, anything else as it is."""
     return str(NON_ANSWER_WORDS[value]) if value in NON_ANSWER_WORDS else value
 

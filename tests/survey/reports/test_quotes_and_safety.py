@@ -1,0 +1,260 @@
+"""Quotes an analyst may choose, quotes that disappear, and the safety check before export.
+
+The demo study once per module; the fixture picks three quotes of three
+respondents, then one respondent asks not to be quoted and another
+withdraws. Expected values come from the rows this module planted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter, namedtuple
+
+import pytest
+from sqlalchemy import select, update
+
+from analysis.findings.build import build
+from analysis.findings.document import Paragraph, Section, Shown
+from survey.extensions import write_transaction
+from survey.models import CodingCase, CodingDocument, Redaction, Response, Segment, Study
+from survey.services.exports.settings import ExportSettings
+from survey.services.reports import safety
+from survey.services.reports.choices import Choices
+from survey.services.reports.errors import ItemNotFound, ThemeNotFound
+from survey.services.reports.gather import gather
+from survey.services.reports.options import offered_guids, quote_options
+from survey.services.withdrawal import delete_response
+from tests.survey.reports.demo_site import attributes, build_site, close, code_guids
+
+DAY = dt.date(2026, 5, 1)
+THEME = "Treated with kindness"
+PLANTED = "Call Arben Hoxha on 07700 900123"
+
+
+def _response_of(session, segment_guid: str) -> str:
+    return session.scalar(
+        select(CodingCase.response_id)
+        .join(CodingDocument, CodingDocument.case_id == CodingCase.id)
+        .join(Segment, Segment.document_id == CodingDocument.id)
+        .where(Segment.public_id == segment_guid)
+    )
+
+
+def _choices(guids, picked, **changes) -> Choices:
+    theme = guids[THEME]
+    fields = {"title": "Findings", "theme_ids": (theme, guids["Not believed"]),
+              "quotes": {theme: picked}, "item_ids": ("believed",),
+              "breakdown_item_ids": ("gender",)}  # fmt: skip
+    return Choices(**(fields | changes))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The demo with quotes A, B, C chosen; A's respondent then declines quoting, B's withdraws."""
+    made = build_site(tmp_path_factory.mktemp("quotes"))
+    with made.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        listed = quote_options(session, study, analyst, guids[THEME]).options
+        by_case = {}
+        for option in listed:
+            by_case.setdefault(option.case, option.guid)
+        picked = tuple(list(by_case.values())[:3])
+        before = gather(session, study, analyst, _choices(guids, picked), today=DAY)
+        declined, withdrawn = (_response_of(session, g) for g in picked[:2])
+        with write_transaction(session):
+            session.execute(update(Response).where(Response.id == declined).values(no_quotes=True))
+            delete_response(session, study.id, withdrawn, secret_key=made.app.config["SECRET_KEY"])
+    made.picked, made.before = picked, before
+    yield made
+    close(made)
+
+
+def test_the_chosen_quotes_are_the_redacted_words_of_the_passages(site):
+    assert [q.id for q in site.before.snapshot.themes[0].quotes] == list(site.picked)
+    with site.session() as (session, study, analyst):
+        listed = {
+            o.guid: o
+            for o in quote_options(
+                session, study, analyst, code_guids(session, study)[THEME]
+            ).options
+        }
+    kept = site.before.snapshot.themes[0].quotes[2]
+    assert kept.text == listed[kept.id].text and kept.question == listed[kept.id].question
+
+
+def test_a_quote_whose_respondent_declined_is_removed_and_the_analyst_told(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        gathered = gather(session, study, analyst, _choices(guids, site.picked), today=DAY)
+        offered = offered_guids(session, study, analyst, guids[THEME])
+    assert [q.id for q in gathered.snapshot.themes[0].quotes] == [site.picked[2]]
+    assert any("asked not to be quoted" in note and THEME in note for note in gathered.notes)
+    assert site.picked[0] not in offered and site.picked[2] in offered
+
+
+def test_a_withdrawn_respondents_quote_disappears_and_the_analyst_is_told(site):
+    with site.session() as (session, study, analyst):
+        gathered = gather(
+            session, study, analyst, _choices(code_guids(session, study), site.picked), today=DAY
+        )
+        left = session.scalar(select(Segment.id).where(Segment.public_id == site.picked[1]))
+    assert left is None
+    assert site.picked[1] not in gathered.snapshot.to_json()
+    assert any("no longer there" in note for note in gathered.notes)
+
+
+def test_quote_options_never_list_a_declined_respondent(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        declined = set(session.scalars(
+            select(Segment.public_id)
+            .join(CodingDocument, CodingDocument.id == Segment.document_id)
+            .join(CodingCase, CodingCase.id == CodingDocument.case_id)
+            .join(Response, Response.id == CodingCase.response_id)
+            .where(Response.no_quotes.is_(True))))  # fmt: skip
+        got = quote_options(session, study, analyst, guids[THEME])
+        listed = set(offered_guids(session, study, analyst, guids[THEME]))
+    assert declined and not declined & listed
+    assert got.total == len(listed) and got.withheld is None
+
+
+def test_export_settings_that_withhold_free_text_give_no_quote_options_and_no_quotes(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        with write_transaction(session):
+            study.export_settings_json = ExportSettings(free_text="withheld").as_json()
+        try:
+            got = quote_options(session, study, analyst, guids[THEME])
+            gathered = gather(session, study, analyst, _choices(guids, site.picked), today=DAY)
+        finally:
+            with write_transaction(session):
+                session.get(Study, study.id).export_settings_json = None
+    assert got.options == () and "withhold free text" in got.withheld
+    assert not any(theme.quotes for theme in gathered.snapshot.themes)
+    assert any("withhold free text" in note for note in gathered.notes)
+
+
+def test_quote_options_are_withheld_for_a_filtered_group_under_the_threshold(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        cases = attributes(session, study).values()
+        groups = Counter((item, str(value)) for a in cases for item, value in a.items())
+        item, small = min(key for key, n in groups.items() if n < study.disclosure_threshold)
+        got = quote_options(session, study, analyst, guids[THEME], where={item: small})
+        whole = quote_options(session, study, analyst, guids[THEME])
+    assert got.options == () and "fewer than 10 respondents" in got.withheld
+    assert whole.options and whole.withheld is None
+
+
+def _case_of(session, segment_guid: str) -> str:
+    return session.scalar(
+        select(CodingCase.public_id)
+        .join(CodingDocument, CodingDocument.case_id == CodingCase.id)
+        .join(Segment, Segment.document_id == CodingDocument.id)
+        .where(Segment.public_id == segment_guid)
+    )
+
+
+def test_quote_options_filtered_on_large_groups_come_only_from_that_group(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        cases = attributes(session, study)
+        groups = Counter(a.get("believed", "No answer") for a in cases.values())
+        assert min(groups.values()) >= study.disclosure_threshold
+        got = quote_options(session, study, analyst, guids[THEME], where={"believed": "No"})
+        answers = {o.guid: cases[_case_of(session, o.guid)].get("believed") for o in got.options}
+    assert got.withheld is None and got.options
+    assert set(answers.values()) == {"No"}
+
+
+def test_unknown_themes_and_filter_questions_are_named_errors(site):
+    with site.session() as (session, study, analyst):
+        with pytest.raises(ThemeNotFound):
+            quote_options(session, study, analyst, "no-such-theme")
+        with pytest.raises(ItemNotFound):
+            quote_options(
+                session, study, analyst, code_guids(session, study)[THEME], where={"nope": "x"}
+            )
+
+
+def test_quote_options_are_paged(site):
+    with site.session() as (session, study, analyst):
+        theme = code_guids(session, study)[THEME]
+        first = quote_options(session, study, analyst, theme, page=1)
+        last = quote_options(session, study, analyst, theme, page=999)
+    assert first.pages == last.page >= 1
+    assert len(first.options) <= 25 and first.total >= len(first.options)
+    assert not {o.guid for o in first.options} & {o.guid for o in last.options} or first.pages == 1
+
+
+def _report(site, **changes):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        snapshot = gather(
+            session, study, analyst, _choices(guids, site.picked, **changes), today=DAY
+        ).snapshot
+        return snapshot, build(snapshot), guids
+
+
+def test_the_demo_report_passes_the_safety_check(site):
+    snapshot, document, _ = _report(site, narratives={})
+    with site.session() as (session, study, _analyst):
+        assert safety.check(session, study, snapshot, document) == []
+    assert snapshot.themes[0].quotes  # the check ran over a real quote
+
+
+def test_an_identifier_typed_in_a_narrative_blocks_export_with_its_place_masked(site):
+    with site.session() as (session, study, _analyst):
+        theme = code_guids(session, study)["Not believed"]
+        snapshot, document, _ = _report(site, narratives={theme: PLANTED})
+        found = safety.check(session, study, snapshot, document)
+    assert {p.kind for p in found} == {"name", "phone"}
+    assert all("(Not believed)" in p.where for p in found)
+    for problem in found:
+        assert "[phone]" in problem.excerpt
+        assert not re.search(r"Arben|Hoxha|07700|900123", problem.excerpt + problem.message)
+
+
+def test_an_identifier_in_the_title_or_introduction_is_found_and_placeholders_are_not(site):
+    snapshot, document, _ = _report(
+        site, title="Report for jo.bloggs@example.org", introduction="[NAME-1] and [PHONE-2] spoke."
+    )
+    found = safety.problems(document, threshold=10, generated=safety.generated_texts(snapshot))
+    assert [(p.where, p.kind) for p in found] == [("title", "email")]
+
+
+def test_a_small_count_shown_blocks_export(site):
+    _, document, _ = _report(site)
+    planted = Section(
+        "Planted", 2, (Paragraph(("Only ", Shown(3), " said so; ", Shown(0), " did not.")),)
+    )
+    document = dataclasses.replace(document, sections=(*document.sections, planted))
+    found = safety.problems(document, threshold=10)
+    small = [p for p in found if p.kind == "small_count"]
+    assert len(small) == 1 and "Planted" in small[0].where and "3" not in small[0].excerpt
+
+
+def test_words_a_steward_kept_on_purpose_are_exempt_only_inside_their_quote(site):
+    Finding = namedtuple("Finding", "start end kind")
+    with site.session() as (session, study, _analyst):
+        quote = site.before.snapshot.themes[0].quotes[2]
+        word = re.search(r"[A-Za-z]{4,}", quote.text).group()
+        segment = session.scalar(select(Segment).where(Segment.public_id == quote.id))
+        document = segment.document
+        at = document.text.index(word, segment.start)
+        with write_transaction(session):
+            session.add(Redaction(document_id=document.id, start=at, end=at + len(word),
+                                  kind="name", status="rejected"))  # fmt: skip
+        theme = code_guids(session, study)["Not believed"]
+        snapshot, built, _ = _report(site, narratives={theme: f"We met {word} later."})
+        kept = safety.kept_words(session, study, snapshot)
+
+    def propose(text):  # the reviewer's false positive, found wherever the word is
+        return [Finding(m.start(), m.end(), "name") for m in re.finditer(re.escape(word), text)]
+
+    found = safety.problems(built, threshold=10, propose=propose, kept=kept)
+    assert kept == {quote.text: {word}}
+    assert [p.where for p in found] and all("(Not believed)" in p.where for p in found)
+    assert safety.problems(built, threshold=10, propose=propose, kept={}) != found
