@@ -1,7 +1,8 @@
-"""The app's keyring: master keys from the configuration, study data keys from the database.
+"""The app's keyring: master keys from the configuration, data keys from the database.
 
 Sealed columns (`survey.models.sealed`) ask the keyring of the running app for
-a data key by its id. A data key is read from its ``study_key`` row and
+a data key by its id. A data key is read from its ``study_key`` row (or, for
+what belongs to no study, its ``site_key`` row) and
 unwrapped once per process, then kept in memory; key ids are random and never
 reused, so a key cached here can never be mistaken for another study's.
 """
@@ -61,11 +62,29 @@ class Keyring:
             .first()
         )
         if row is None:
-            raise SealingError(f"data key {key_id} no longer exists (its study was purged)")
-        master = sealing.find_master(self.masters, row.master_id)
-        data_key = sealing.unwrap(master, row.wrapped, key_id, row.study_id)
+            data_key = self._site_key(key_id)
+        else:
+            master = sealing.find_master(self.masters, row.master_id)
+            data_key = sealing.unwrap(master, row.wrapped, key_id, row.study_id)
         self.remember(key_id, data_key)
         return data_key
+
+    def _site_key(self, key_id: str) -> bytes:
+        """Return site data key `key_id` (one that belongs to no study), unwrapped."""
+        table = db.metadata.tables["site_key"]
+        row = (
+            db.session.connection()
+            .execute(
+                select(table.c.purpose, table.c.master_id, table.c.wrapped).where(
+                    table.c.id == key_id
+                )
+            )
+            .first()
+        )
+        if row is None:
+            raise SealingError(f"data key {key_id} no longer exists")
+        master = sealing.find_master(self.masters, row.master_id)
+        return sealing.unwrap_site(master, row.wrapped, key_id, row.purpose)
 
     def seal(self, key_id: str, plaintext: str, context: str = "") -> str:
         """Return `plaintext` sealed with data key `key_id`, bound to `context`."""

@@ -6,7 +6,8 @@ Three layers, all AES-256-GCM (`cryptography`):
   the instance folder; it never touches the database;
 - one **data key** per study, stored only wrapped by a master key (the
   ``study_key`` row), so deleting that row makes the study's texts unreadable
-  for good;
+  for good; what belongs to no study (staff two-step secrets) has a site data
+  key, wrapped the same way (the ``site_key`` row);
 - **sealed text**: ``hs1:<key id>:<base64url(nonce || ciphertext || tag)>``.
 
 A sealed text carries no time: the nonce is 96 random bits and nothing else
@@ -153,6 +154,30 @@ def unwrap(master: MasterKey, wrapped: bytes, key_id: str, study_id: int) -> byt
     except InvalidTag:
         raise SealingError(
             f"the master key {master.id} does not open data key {key_id}"
+        ) from None
+
+
+def _site_wrap_context(key_id: str, purpose: str) -> bytes:
+    # Not a study's context: a site key cannot be passed off as a study's, nor the reverse.
+    return f"heard site key v1|{key_id}|{purpose}".encode()
+
+
+def wrap_site(master: MasterKey, data_key: bytes, key_id: str, purpose: str) -> bytes:
+    """Return a site data key (one that belongs to no study) encrypted under `master`."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    sealed = AESGCM(master.secret).encrypt(nonce, data_key, _site_wrap_context(key_id, purpose))
+    return nonce + sealed
+
+
+def unwrap_site(master: MasterKey, wrapped: bytes, key_id: str, purpose: str) -> bytes:
+    """Return the site data key in `wrapped`; `SealingError` if `master` did not wrap it."""
+    try:
+        return AESGCM(master.secret).decrypt(
+            wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _site_wrap_context(key_id, purpose)
+        )
+    except InvalidTag:
+        raise SealingError(
+            f"the master key {master.id} does not open site key {key_id}"
         ) from None
 
 

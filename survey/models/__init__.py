@@ -13,7 +13,7 @@ from survey.models.coding import (
     Segment,
     TranscriptTurn,
 )
-from survey.models.keys import StudyKey
+from survey.models.keys import SiteKey, StudyKey
 from survey.models.ledger import Forgotten
 from survey.models.respondent import Answer, InterviewEvent, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
@@ -42,6 +42,7 @@ __all__ = [
     "Redaction",
     "Response",
     "Segment",
+    "SiteKey",
     "SiteSetting",
     "Study",
     "StudyKey",

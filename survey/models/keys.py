@@ -1,4 +1,4 @@
-"""Per-study data keys, stored only wrapped by the instance's master key."""
+"""Per-study and site data keys, stored only wrapped by the instance's master key."""
 
 from __future__ import annotations
 
@@ -32,6 +32,22 @@ class StudyKey(db.Model):
         ForeignKey("study.id", ondelete="CASCADE"), unique=True
     )
     # The first bytes of the master key's SHA-256, in hex: which master key unwraps it.
+    master_id: Mapped[str] = mapped_column(String(16))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+
+
+class SiteKey(db.Model):
+    """A data key for what belongs to no study (staff two-step secrets), wrapped like a study's.
+
+    `purpose` names what it seals ("staff"); rotating the master key re-wraps it
+    with the study keys, so what it sealed is never re-encrypted.
+    """
+
+    __tablename__ = "site_key"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_key_id)
+    purpose: Mapped[str] = mapped_column(String(32), unique=True)
     master_id: Mapped[str] = mapped_column(String(16))
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)

@@ -95,6 +95,34 @@ def study_key_id(session: Session, study_id: int) -> str:
     return key_id
 
 
+def site_key_id(session: Session, purpose: str) -> str:
+    """Return the id of the site data key for `purpose`, making the key on first use.
+
+    Run it in a write transaction: the key's row is written with whatever it seals.
+    """
+    from survey.models.keys import SiteKey, new_key_id
+
+    found = session.execute(
+        select(SiteKey.id).where(SiteKey.purpose == purpose)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    ring = keyring.active()
+    key_id, data_key = new_key_id(), sealing.new_secret()
+    row = {
+        "id": key_id,
+        "purpose": purpose,
+        "master_id": ring.current.id,
+        "wrapped": sealing.wrap_site(ring.current, data_key, key_id, purpose),
+    }
+    statement = upsert_statement(session, SiteKey, row).on_conflict_do_nothing()
+    made = session.execute(statement.returning(SiteKey.id)).scalar_one_or_none()
+    if made is None:  # another transaction made it first
+        return site_key_id(session, purpose)
+    ring.remember(key_id, data_key)
+    return key_id
+
+
 def sealed_for(session: Session, study_id: int, text: str | None) -> str | None:
     """Return `text` marked to be sealed with `study_id`'s data key."""
     if text is None or text == "" or isinstance(text, SealedStr):

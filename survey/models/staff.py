@@ -55,7 +55,9 @@ class User(db.Model):
     # Bumped on logout, password change and deactivation: every session
     # carrying an older epoch is no longer valid, on every device.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed with the site's "staff" data key, bound to this account's id
+    # (`services.staff_secrets`): a copy of the database alone makes no codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

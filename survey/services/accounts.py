@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from survey.extensions import write_transaction
 from survey.models.staff import ROLES, SiteSetting, User, now
-from survey.services import attempts
+from survey.services import attempts, staff_secrets
 from survey.services.audit import record
 from survey.services.errors import ServiceError
 
@@ -217,7 +217,10 @@ def _fail(session: Session, address: str, user: User | None, now_seconds: float)
 
 def _matching_step(secret: str, code: str, now_seconds: float) -> int | None:
     """Return the time step (now, or one either side) whose code is `code`."""
-    totp = pyotp.TOTP(secret)
+    try:
+        totp = pyotp.TOTP(secret)
+    except ValueError:  # not base32: a damaged secret matches no code
+        return None
     digits = "".join(ch for ch in code if ch.isdigit())
     if len(digits) != totp.digits:
         return None
@@ -230,9 +233,13 @@ def _matching_step(secret: str, code: str, now_seconds: float) -> int | None:
 
 def _claim_totp_step(session: Session, user: User, code: str, now_seconds: float) -> bool:
     """Accept a code once: a replayed code in the same step (or an older one) is refused."""
-    step = _matching_step(user.totp_secret or "", code, now_seconds)
+    secret = staff_secrets.open_secret(user.totp_secret, user.id)
+    step = _matching_step(secret, code, now_seconds) if secret else None
     if step is None:
         return False
+    values: dict[str, object] = {"totp_last_step": step}
+    if staff_secrets.needs_sealing(user.totp_secret):  # enrolled before secrets were sealed
+        values["totp_secret"] = staff_secrets.seal_secret(session, user.id, secret)
     with write_transaction(session):
         # Conditional update: two requests racing with one code cannot both win.
         claimed = session.execute(
@@ -241,7 +248,7 @@ def _claim_totp_step(session: Session, user: User, code: str, now_seconds: float
                 User.id == user.id,
                 or_(User.totp_last_step.is_(None), User.totp_last_step < step),
             )
-            .values(totp_last_step=step)
+            .values(**values)
         ).rowcount
     return bool(claimed)
 
@@ -264,12 +271,13 @@ def enable_totp(
     step = _matching_step(secret, code, current)
     if step is None:
         raise WrongCode()
+    sealed = staff_secrets.seal_secret(session, user.id, secret)
     with write_transaction(session):
         session.execute(
             update(User)
             .where(User.id == user.id)
             .values(
-                totp_secret=secret,
+                totp_secret=sealed,
                 totp_last_step=step,  # the code just typed cannot sign anyone in
                 session_epoch=User.session_epoch + 1,
             )

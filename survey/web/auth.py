@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from survey.extensions import db, login
 from survey.models import User
-from survey.services import accounts
+from survey.services import accounts, staff_secrets
 
 bp = Blueprint("auth", __name__, url_prefix="/studio")
 
@@ -118,8 +118,11 @@ def totp_setup():
     user = current_user._get_current_object()
     if user.totp_secret:
         return render_template("staff/totp.html", already_on=True)
-    secret = session.get("totp_pending") or accounts.new_totp_secret()
-    session["totp_pending"] = secret
+    # The secret waiting for its first code is kept in the session sealed, like the enrolled one.
+    secret = staff_secrets.open_pending(session.get("totp_pending"), user.id)
+    if secret is None:
+        secret = accounts.new_totp_secret()
+        session["totp_pending"] = staff_secrets.seal_pending(user.id, secret)
     page = {"secret": secret, "uri": accounts.totp_uri(secret, user.email), "already_on": False}
     if request.method == "GET":
         return render_template("staff/totp.html", error=None, **page)
