@@ -3,10 +3,15 @@
 A path is a sequence of steps: the opening of a skippable section (its content
 note and "Skip this section"), and question pages. Whether a step is shown
 depends on the answers so far, through each section's and item's `show_if`.
+
+A step is stored by its key (``page/arrested``) but named in respondent URLs
+only by its position (``/p/3``): browser history keeps every address, and a
+key or an item id there would tell whoever holds the phone what was asked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +20,8 @@ from instruments.schema import Instrument, Item, Page, Section
 
 SECTION = "section"
 PAGE = "page"
+# A step's number as a URL may give it: ASCII digits, no leading zero, a sane length.
+NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class Step:
     key: str
     section: Section
     page: Page | None = None
+    number: int = 0  # 1-based position in `all_steps`: the only name respondent URLs use
 
     @property
     def token(self) -> str:
@@ -38,8 +46,8 @@ def all_steps(instrument: Instrument) -> tuple[Step, ...]:
     steps: list[Step] = []
     for page in instrument.pages():
         if page.first_of_section and page.section.skippable:
-            steps.append(Step(SECTION, page.section.id, page.section))
-        steps.append(Step(PAGE, page.key, page.section, page))
+            steps.append(Step(SECTION, page.section.id, page.section, number=len(steps) + 1))
+        steps.append(Step(PAGE, page.key, page.section, page, number=len(steps) + 1))
     return tuple(steps)
 
 
@@ -48,6 +56,36 @@ def find_step(instrument: Instrument, kind: str, key: str) -> Step | None:
     for step in all_steps(instrument):
         if step.kind == kind and step.key == key:
             return step
+    return None
+
+
+def step_of_token(instrument: Instrument, token: str | None) -> Step | None:
+    """Return the step a stored token (``page/KEY``, ``section/KEY``) names, or None."""
+    kind, _, key = (token or "").partition("/")
+    return find_step(instrument, kind, key)
+
+
+def step_at(instrument: Instrument, kind: str, number: str | int) -> Step | None:
+    """Return the step of that kind at 1-based position `number` (as a URL gives it), or None."""
+    if not NUMBER.fullmatch(str(number)):
+        return None
+    steps = all_steps(instrument)
+    index = int(number) - 1
+    if index >= len(steps) or steps[index].kind != kind:
+        return None
+    return steps[index]
+
+
+def item_anchor(page: Page, item_id: str) -> str | None:
+    """Return the neutral fragment of an item on its page (``Q1``, ``Q2``...), or None.
+
+    It is the item's element id on the respondent's page (``field_id`` in
+    respond/_macros.html); upper case, so never the same as an id made from
+    an item id (lower case).
+    """
+    for index, item in enumerate(page.items, start=1):
+        if item.id == item_id:
+            return f"Q{index}"
     return None
 
 

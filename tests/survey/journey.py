@@ -9,11 +9,28 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.factories import csrf_token
+from instruments.schema import Instrument
+from survey.services import navigation
+from tests.factories import csrf_token, tiny_instrument
 
 PHRASE = re.compile(r'<p class="phrase" id="phrase">([a-z -]+)</p>')
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 SUBMIT_KEY = re.compile(r'<input type="hidden" name="submit_key" value="([^"]+)">')
+
+
+ROUTE = {navigation.PAGE: "p", navigation.SECTION: "section"}
+
+
+def step_path(slug: str, token: str, instrument: Instrument | None = None) -> str:
+    """Return the respondent URL of a step named by its stored token (``page/about``).
+
+    Respondent URLs name steps by their 1-based place in the instrument's steps
+    (`navigation.all_steps`), never by key; the default instrument is the tiny one.
+    """
+    kind, _, key = token.partition("/")
+    steps = navigation.all_steps(instrument or tiny_instrument())
+    [number] = [i for i, s in enumerate(steps, start=1) if (s.kind, s.key) == (kind, key)]
+    return f"/s/{slug}/{ROUTE[kind]}/{number}"
 
 
 def hidden_fields(html: str) -> dict[str, str]:

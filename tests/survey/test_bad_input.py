@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from survey.extensions import db, write_transaction
 from survey.models import Answer, Study
-from tests.factories import add_study
-from tests.survey.journey import Respondent
+from tests.factories import add_study, csrf_token
+from tests.survey.journey import Respondent, step_path
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_a_forged_or_invalid_answer_is_refused_with_a_message(app, person, data,
 def test_bad_values_on_later_pages_are_refused(app, person, data, message):
     person.answer({})
     person.answer({}, action="skip")
-    assert person.path == "/s/tiny/p/more"
+    assert person.path == step_path("tiny", "page/more")
     response = person.answer(data)
     assert response.status_code == 400
     assert message in person.html
@@ -67,8 +67,9 @@ def test_bad_values_on_later_pages_are_refused(app, person, data, message):
 
 def test_an_error_links_from_the_summary_to_its_field(person):
     person.answer({"story": "x" * 51})
-    assert '<a href="#story">' in person.html
-    assert 'id="story"' in person.html
+    # By the field's place on the page, never its item id: a followed link is kept in history.
+    assert '<a href="#Q2">' in person.html
+    assert '<textarea id="Q2" name="story"' in person.html
 
 
 def test_what_was_typed_is_shown_again_after_an_error(person):
@@ -90,9 +91,30 @@ def test_an_unknown_study_is_not_found(client):
     assert "Study not found" in client.get("/s/no-such-study").get_data(as_text=True)
 
 
-def test_an_unknown_page_of_a_study_is_not_found(person):
-    response = person.client.get("/s/tiny/p/no_such_page")
-    assert response.status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/tiny/p/no_such_page",
+        "/s/tiny/p/about",  # a key: steps are named by position only
+        "/s/tiny/p/0",
+        "/s/tiny/p/6",  # the tiny study has five steps
+        "/s/tiny/p/99999999999999999999",
+        "/s/tiny/p/-1",
+        "/s/tiny/p/01",
+        "/s/tiny/p/1.0",
+        "/s/tiny/p/%D9%A1",  # an Arabic-Indic one
+        "/s/tiny/p/1%00",
+        "/s/tiny/p/2",  # the section opening, asked for as a question page
+        "/s/tiny/section/1",  # a question page, asked for as a section opening
+        "/s/tiny/section/hard",
+    ],
+)
+def test_an_unknown_page_of_a_study_is_not_found(person, path):
+    response = person.client.get(path)
+    assert response.status_code == 404, path
+    assert "Page not found" in response.get_data(as_text=True)
+    posted = person.client.post(path, data={"csrf_token": csrf_token(person.html)})
+    assert posted.status_code == 404, path
 
 
 def test_a_draft_study_is_not_found(app, client):
@@ -114,13 +136,13 @@ def test_a_closed_study_says_so_and_takes_no_answers(app, person):
 
 def test_a_page_without_a_session_explains_that_it_ended(app, client):
     add_study(app)
-    response = client.get("/s/tiny/p/about")
+    response = client.get(step_path("tiny", "page/about"))
     assert response.status_code == 409
     assert "Your session has ended" in response.get_data(as_text=True)
 
 
 def test_a_post_without_its_csrf_token_is_refused_kindly(person):
-    response = person.client.post("/s/tiny/p/about", data={"contact_kind": "found"})
+    response = person.client.post(step_path("tiny", "page/about"), data={"contact_kind": "found"})
     assert response.status_code == 400
     assert "This page has expired" in response.get_data(as_text=True)
 
@@ -167,3 +189,4 @@ def test_withdrawal_asks_for_confirmation(app, client):
     person.get("/s/tiny/withdraw")
     assert person.post(data={"phrase": "any words"}).status_code == 400
     assert "Tick the box to confirm." in person.html
+

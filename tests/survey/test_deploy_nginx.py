@@ -33,7 +33,7 @@ FORBIDDEN_VARIABLE = re.compile(
     r"|http_referer|http_x_forwarded_for|http_x_real_ip|http_forwarded|request|request_uri"
     r"|args|arg_\w+|query_string|is_args|proxy_add_x_forwarded_for)\b"
 )
-RESPONDENT_URIS = ("/s/police-response/p/q1", "/s/police-response", "/x", "/static/heard.css",
+RESPONDENT_URIS = ("/s/police-response/p/3", "/s/police-response", "/x", "/static/heard.css",
                    "/healthz", "/readyz", "/interview/study/rid/page/q1")  # fmt: skip
 
 

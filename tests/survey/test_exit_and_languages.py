@@ -11,7 +11,7 @@ from instruments.schema import Consent
 from survey.extensions import db
 from survey.models import Response, WebSession
 from tests.factories import add_study, tiny_instrument
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 
 
 def rows(app, model) -> int:
@@ -30,7 +30,7 @@ def test_quick_exit_ends_the_session_and_drops_unsaved_answers(app, client):
     assert response.status_code == 303
     assert response.headers["Location"] == "https://www.bbc.co.uk/weather"
     assert rows(app, WebSession) == 0 and rows(app, Response) == 0
-    assert client.get("/s/tiny/p/about").status_code == 409
+    assert client.get(step_path("tiny", "page/about")).status_code == 409
 
 
 def test_quick_exit_keeps_answers_saved_for_later(app, client):
@@ -148,13 +148,14 @@ def test_a_chosen_right_to_left_language_renders_right_to_left(app, client):
 
 
 def test_one_question_per_page_when_the_instrument_says_so(app, client):
-    add_study(app, tiny_instrument(layout="item"), slug="one")
+    one = tiny_instrument(layout="item")
+    add_study(app, one, slug="one")
     person = Respondent(client, "one")
     person.begin()
-    assert person.path == "/s/one/p/contact_kind"
+    assert person.path == step_path("one", "page/contact_kind", one)
     assert '<h1 class="q-text">How did you meet the police?' in person.html
     person.answer({})
-    assert person.path == "/s/one/p/story"
+    assert person.path == step_path("one", "page/story", one)
 
 
 def test_quick_exit_deletes_a_session_that_has_already_expired(app, client):

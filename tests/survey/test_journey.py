@@ -11,15 +11,16 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import Answer, Response, Study, Submission
 from tests.factories import add_study
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 
+# (the step as stored, what to answer on it), in order
 EVERYTHING = [
-    ("/p/about", {"contact_kind": "found", "story": "They were kind to me."}),
-    ("/section/hard", None),
-    ("/p/hard", {"arrested": "yes"}),
-    ("/p/charged", {"charged": "dont_know"}),
+    ("page/about", {"contact_kind": "found", "story": "They were kind to me."}),
+    ("section/hard", None),
+    ("page/hard", {"arrested": "yes"}),
+    ("page/charged", {"charged": "dont_know"}),
     (
-        "/p/more",
+        "page/more",
         {"help": ["housing", "lawyer"], "age": "34", "when__month": "3", "when__year": "2021"},
     ),
 ]
@@ -31,7 +32,7 @@ def person(app, client) -> Respondent:
     add_study(app)
     respondent = Respondent(client, "tiny")
     respondent.begin()
-    assert respondent.path == "/s/tiny/p/about"
+    assert respondent.path == step_path("tiny", "page/about")
     return respondent
 
 
@@ -53,8 +54,8 @@ def export_rows(app, runner, tmp_path: Path) -> list[dict[str, str]]:
 
 def answer_everything(person: Respondent) -> None:
     """Answer every page of the tiny study and reach "Check your answers"."""
-    for path, data in EVERYTHING:
-        assert person.path == f"/s/tiny{path}"
+    for token, data in EVERYTHING:
+        assert person.path == step_path("tiny", token)
         person.answer(data or {}, action="continue")
     assert person.path == "/s/tiny/check"
 
@@ -85,10 +86,10 @@ def test_everything_skipped_is_stored_as_codes_not_blanks(app, runner, person, t
 
 def test_a_skipped_sensitive_section_is_stored_as_skipped(app, runner, person, tmp_path):
     person.answer({"contact_kind": "called"})
-    assert person.path == "/s/tiny/section/hard"
+    assert person.path == step_path("tiny", "section/hard")
     assert "This part asks about arrest." in person.html
     person.answer({}, action="skip")
-    assert person.path == "/s/tiny/p/more"
+    assert person.path == step_path("tiny", "page/more")
     person.answer({})
     person.submit()
     [row] = export_rows(app, runner, tmp_path)
@@ -109,7 +110,7 @@ def test_a_hidden_question_is_not_shown_and_stored_as_not_shown(app, runner, per
     person.answer({})
     person.answer({})
     person.answer({"arrested": "no"})
-    assert person.path == "/s/tiny/p/more", "the charge question must not be shown"
+    assert person.path == step_path("tiny", "page/more"), "the charge question must not be shown"
     person.answer({})
     person.submit()
     [row] = export_rows(app, runner, tmp_path)
@@ -118,7 +119,7 @@ def test_a_hidden_question_is_not_shown_and_stored_as_not_shown(app, runner, per
 
 def test_changing_an_earlier_answer_hides_what_it_no_longer_leads_to(app, runner, person, tmp_path):
     answer_everything(person)
-    person.get("/s/tiny/p/hard?from=check")
+    person.get(step_path("tiny", "page/hard") + "?from=check")
     person.answer({"arrested": "no"})
     assert person.path == "/s/tiny/check"
     assert "Were you charged?" not in person.html
@@ -130,7 +131,7 @@ def test_changing_an_earlier_answer_hides_what_it_no_longer_leads_to(app, runner
 def test_back_keeps_the_answers_already_given(person):
     person.answer({"contact_kind": "found", "story": "Kept"})
     person.answer({}, action="back")
-    assert person.path == "/s/tiny/p/about"
+    assert person.path == step_path("tiny", "page/about")
     assert 'value="found" checked' in person.html
     assert ">Kept</textarea>" in person.html
 
@@ -142,7 +143,7 @@ def test_save_resume_and_submit(app, client, runner, person, tmp_path):
     later = Respondent(app.test_client(), "tiny")
     later.get("/s/tiny/resume")
     later.post(data={"phrase": "  " + phrase.upper().replace(" ", "   ") + " "})
-    assert later.path == "/s/tiny/p/about", "resume returns to the page that was saved"
+    assert later.path == step_path("tiny", "page/about"), "resume returns to the saved page"
     assert 'value="called" checked' in later.html
     later.answer({"contact_kind": "called"})
     later.answer({}, action="skip")
@@ -209,5 +210,5 @@ def test_a_page_that_is_not_on_the_path_moves_on_to_the_next_one(person):
     person.answer({})
     person.answer({})
     person.answer({"arrested": "no"})
-    person.get("/s/tiny/p/charged")
-    assert person.path == "/s/tiny/p/more"
+    person.get(step_path("tiny", "page/charged"))
+    assert person.path == step_path("tiny", "page/more")

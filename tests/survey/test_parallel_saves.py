@@ -30,7 +30,7 @@ from survey.models.coding import CodingCase, CodingDocument
 from survey.services import attempts, responses
 from survey.services.answers import Stored
 from tests.factories import add_study, csrf_token, tiny_instrument
-from tests.survey.journey import FORM_ACTION, PHRASE
+from tests.survey.journey import FORM_ACTION, PHRASE, step_path
 
 PARALLEL = 20
 SUBMIT_KEY = re.compile(r'<input type="hidden" name="submit_key" value="([^"]+)">')
@@ -302,11 +302,13 @@ def test_one_page_sent_twenty_times_at_once_keeps_one_row_per_item(app, port):
     study_id = add_study(app)
     browser = Browser(port)
     browser.begin("tiny")
-    assert browser.path == "/s/tiny/p/about"
+    assert browser.path == step_path("tiny", "page/about")
     fields = {"contact_kind": "found", "story": "They were kind to me."}
     expected = {"contact_kind": Stored(value="found"), "story": Stored(value=fields["story"])}
 
-    diff = assert_one_save(app, browser, fields, expected, "/s/tiny/section/hard", "section/hard")
+    diff = assert_one_save(
+        app, browser, fields, expected, step_path("tiny", "section/hard"), "section/hard"
+    )
 
     # The first words of the study made its data key: once, however many raced to make it.
     [key] = diff["study_key"]["added"]
@@ -317,11 +319,12 @@ def test_one_page_sent_twenty_times_at_once_keeps_one_row_per_item(app, port):
 
 
 def test_a_page_with_words_and_several_choices_sent_twenty_times_keeps_one_row_each(app, port):
-    add_study(app, tiny_instrument(sections=TWO_PAGES))
+    two_pages = tiny_instrument(sections=TWO_PAGES)
+    add_study(app, two_pages)
     browser = Browser(port)
     browser.begin("tiny")
     browser.post({"contact_kind": "called", "action": "continue"})
-    assert browser.path == "/s/tiny/p/more"
+    assert browser.path == step_path("tiny", "page/more", two_pages)
     expected = {
         "help": Stored(value=["housing", "other"]),  # one row holding the chosen options
         "help__text": Stored(value=MORE["help__text"]),

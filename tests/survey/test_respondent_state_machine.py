@@ -33,9 +33,9 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import Answer, Response, Submission, WebSession
 from survey.models.studies import today
-from survey.services import responses, web_sessions
+from survey.services import navigation, responses, web_sessions
 from tests.factories import add_study, csrf_token, study, tiny_instrument
-from tests.survey.journey import FORM_ACTION, PHRASE, SUBMIT_KEY, Respondent
+from tests.survey.journey import FORM_ACTION, PHRASE, SUBMIT_KEY, Respondent, step_path
 from tests.survey.respondent_model import (
     PAGES,
     SKIPPABLE,
@@ -63,6 +63,8 @@ ALREADY = "Your answers were already sent"
 SAVED = "Your answers are saved"
 EXPIRED = "This page has expired"
 ENDED = "Your session has ended"
+# Every step of the tiny study as stored ("page/about"), in order.
+TOKENS = [f"{step.kind}/{step.key}" for step in navigation.all_steps(tiny_instrument())]
 
 
 class RespondentFlow(RuleBasedStateMachine):
@@ -122,10 +124,12 @@ class RespondentFlow(RuleBasedStateMachine):
         tab.generation = self.generation
         tab.kind, tab.key = "none", ""
         base = f"/s/{self.slug}/"
+        # The URL names a step by position only: the model knows pages by key.
+        key = {step_path(self.slug, t): t.partition("/")[2] for t in TOKENS}.get(tab.path, "")
         if tab.path.startswith(base + "p/") and 'value="continue"' in tab.html:
-            tab.kind, tab.key = "page", tab.path.rsplit("/", 1)[1]
+            tab.kind, tab.key = "page", key
         elif tab.path.startswith(base + "section/") and 'value="skip"' in tab.html:
-            tab.kind, tab.key = "section", tab.path.rsplit("/", 1)[1]
+            tab.kind, tab.key = "section", key
         elif tab.path == base + "check" and SUBMIT_KEY.search(tab.html):
             tab.kind = "check"
             self.submit_key = SUBMIT_KEY.search(tab.html).group(1)
@@ -234,7 +238,7 @@ class RespondentFlow(RuleBasedStateMachine):
             assert started not in self.drafts
             self.drafts[started], self.response = Draft(), started
             self.submitted, self.submit_key = False, None
-            assert tab.path in (f"/s/{self.slug}/p/about", f"/s/{self.slug}/p/about/")
+            assert tab.path == step_path(self.slug, "page/about"), tab.path
         elif self.drafts.get(before) and self.drafts[before].completed:
             assert ALREADY in tab.html
         elif before not in self.drafts:
@@ -281,16 +285,13 @@ class RespondentFlow(RuleBasedStateMachine):
         if tab.path:
             self.request(tab, "GET", tab.path)
 
-    @rule(
-        where=st.sampled_from(
-            ["p/about", "section/hard", "p/hard", "p/charged", "p/more", "check", "continue"]
-        )
-    )
+    @rule(where=st.sampled_from([*TOKENS, "check", "continue"]))
     def second_tab(self, where: str) -> None:
         """Open (or move) a second tab, sharing the cookie, on another page."""
         if len(self.tabs) == 1:
             self.tabs.append(Tab(generation=self.generation))
-        self.request(self.tabs[1], "GET", f"/s/{self.slug}/{where}")
+        path = step_path(self.slug, where) if "/" in where else f"/s/{self.slug}/{where}"
+        self.request(self.tabs[1], "GET", path)
 
     @precondition(lambda self: self.tabs_on("check"))
     @rule(data=st.data(), lose_reply=st.booleans())
@@ -370,7 +371,7 @@ class RespondentFlow(RuleBasedStateMachine):
             assert "We could not find answers for that phrase" in tab.html
             return
         if draft.resume_page:  # nothing moved it since it was saved
-            assert tab.path == f"/s/{self.slug}/p/{draft.resume_page}", tab.path
+            assert tab.path == step_path(self.slug, f"page/{draft.resume_page}"), tab.path
         assert tab.kind in ("page", "section", "check"), tab.path
         self.response = rid
 

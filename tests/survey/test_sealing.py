@@ -20,7 +20,7 @@ from survey.services import keys
 from tests.conftest import TEST_DATABASE_URL, make_app
 from tests.factories import add_study
 from tests.survey.coding.helpers import coder
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 from tests.survey.test_journey import EVERYTHING
 
 SENTINEL = "Zebraquartz Mollivant"
@@ -31,9 +31,9 @@ def _respond(app, slug: str = "tiny", story: str = SENTINEL) -> None:
     """Answer the tiny study through the respondent pages, with `story` as the free text."""
     person = Respondent(app.test_client(), slug)
     person.begin()
-    for path, data in EVERYTHING:
-        assert person.path == f"/s/{slug}{path}", person.html
-        if path == "/p/about":
+    for token, data in EVERYTHING:
+        assert person.path == step_path(slug, token), person.html
+        if token == "page/about":
             data = {**data, "story": story}
         person.answer(data or {})
     person.submit()

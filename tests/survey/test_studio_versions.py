@@ -11,7 +11,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Answer, InstrumentVersion, Response
 from tests.factories import instrument_yaml, make_staff, sign_in
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 from tests.survey.studio import post, team_study, text
 
 STUDY = "/studio/studies/tiny"
@@ -64,7 +64,7 @@ def test_someone_who_started_on_v1_still_answers_v1_after_v2_is_published(app, r
     assert OLD_LABEL in person.html
 
     publish(researcher, second_version())
-    person.get("/s/tiny/p/about")
+    person.get(step_path("tiny", "page/about"))
 
     assert OLD_LABEL in person.html and NEW_LABEL not in person.html
     person.answer({"contact_kind": "found", "story": "Kept in v1."})

@@ -14,7 +14,7 @@ from survey.extensions import db
 from survey.services.messages import N_, NP_
 from tests.conftest import make_app
 from tests.factories import add_study
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 from tests.survey.test_exit_and_languages import arabic_instrument
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,6 +115,7 @@ def test_an_error_page_keeps_the_respondents_language(arabic_app):
     person = Respondent(arabic_app.test_client(), "ar")
     person.get("/s/ar")
     person.post(data={"lang": "ar"})
-    page = person.get("/s/ar/p/about")  # before consent: "Your session has ended"
+    # before consent: "Your session has ended"
+    page = person.get(step_path("ar", "page/about", arabic_instrument()))
     assert page.status_code == 409
     assert '<html lang="ar" dir="rtl">' in person.html and marked("Exit this page") in person.html

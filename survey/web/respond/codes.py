@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, session
 
 from survey.extensions import db
-from survey.services import responses
+from survey.services import responses, submit_keys
 from survey.services.errors import PhraseNotFound, TooManyAttempts
 from survey.services.messages import N_, Message
 from survey.web.respond.blueprint import bp
@@ -53,7 +53,7 @@ def resume(slug: str):
         return render("resume.html", visit_, status=status, error=_phrase_error(error))
     session.update(response=response.id, lang=response.language, consented=True, safety_seen=True)
     session.pop("failures", None)
-    session.pop("submit_key", None)
+    submit_keys.forget(session)
     return to("resume_here", visit_)
 
 

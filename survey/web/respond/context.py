@@ -10,11 +10,19 @@ from werkzeug.wrappers import Response as HTTPResponse
 from instruments.schema import Instrument
 from survey.extensions import db
 from survey.models import InstrumentVersion, Response, Study
-from survey.services import attempts, responses, studies
+from survey.services import attempts, navigation, responses, studies, submit_keys
 from survey.services.study_settings import offered_languages
-from survey.web.respondent_view import render_respondent, respond_link
+from survey.web.respondent_view import Link, render_respondent, respond_link
 
-STUDY_KEYS = ("lang", "safety_seen", "consented", "response", "submitted", "failures", "submit_key")
+STUDY_KEYS = (
+    "lang",
+    "safety_seen",
+    "consented",
+    "response",
+    "submitted",
+    "failures",
+    submit_keys.FIELD,
+)
 
 
 @dataclass
@@ -89,15 +97,46 @@ def render(
         instrument=visit_.instrument,
         language=visit_.language,
         languages=visit_.languages,
-        link=respond_link(visit_.slug),
+        link=journey_link(visit_),
         status=status,
         **context,
     )
 
 
+def journey_link(visit_: Visit) -> Link:
+    """Return the journey's link maker: steps by position, items by place on their page.
+
+    The templates (shared with the studio's preview, whose links keep keys)
+    name a step by its key and a field by its item id; browser history keeps
+    every address, so here they become ``/p/3`` and ``#Q2``.
+    """
+    plain = respond_link(visit_.slug)
+
+    def link(name: str, **values: str) -> str:
+        if name in (navigation.PAGE, navigation.SECTION) and "key" in values:
+            step = navigation.find_step(visit_.instrument, name, values.pop("key"))
+            if step is None:  # never from our own templates
+                raise LookupError(f"no {name} step with that key")
+            values["n"] = str(step.number)
+            item_id = values.pop("_anchor", None)
+            anchor = navigation.item_anchor(step.page, item_id) if step.page and item_id else None
+            if anchor:
+                values["_anchor"] = anchor
+        return plain(name, **values)
+
+    return link
+
+
 def to(endpoint: str, visit_: Visit, **values: str) -> HTTPResponse:
     """Redirect (303, so a refresh never re-posts) to a respondent endpoint."""
     return redirect(url_for(f"respond.{endpoint}", slug=visit_.slug, **values), code=303)
+
+
+def to_step(visit_: Visit, step: navigation.Step | None, fallback: str = "check") -> HTTPResponse:
+    """Redirect to `step` by its position (never its key), or to `fallback` when None."""
+    if step is None:
+        return to(fallback, visit_)
+    return to(step.kind, visit_, n=str(step.number))
 
 
 def phrase_limits() -> attempts.Limits:

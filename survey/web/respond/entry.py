@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app, request, session
 
 from survey.extensions import db
-from survey.services import navigation, responses
+from survey.services import navigation, responses, submit_keys
 from survey.services.receipt import receipt_for
 from survey.web.respond.blueprint import bp
-from survey.web.respond.context import render, to, visit
+from survey.web.respond.context import render, to, to_step, visit
 
 
 @bp.get("/s/<slug>")
@@ -59,7 +59,7 @@ def consent(slug: str):
         session["response"] = responses.start_response(db.session, visit_.study, visit_.language)
         session["consented"] = True
         session.pop("submitted", None)
-        session.pop("submit_key", None)  # a key of an earlier response must not send this one
+        submit_keys.forget(session)  # a key of an earlier response must not send this one
     return to("resume_here", visit_)
 
 
@@ -76,9 +76,5 @@ def resume_here(slug: str):
     response = responses.live_response(db.session, session.get("response"), visit_.study)
     if response.last_page == "check":
         return to("check", visit_)
-    if response.last_page:
-        kind, _, key = response.last_page.partition("/")
-        if navigation.find_step(visit_.instrument, kind, key):
-            return to(kind, visit_, key=key)
-    first = navigation.next_step(visit_.instrument, None, {})
-    return to(first.kind, visit_, key=first.key) if first else to("check", visit_)
+    saved = navigation.step_of_token(visit_.instrument, response.last_page)
+    return to_step(visit_, saved or navigation.next_step(visit_.instrument, None, {}))

@@ -1,23 +1,23 @@
-"""Question pages, section openings, "Check your answers" and the final submit."""
+"""Question pages, section openings, "Check your answers" and the final submit.
+
+Respondent URLs name a step by its position (``/s/<slug>/p/3``), never by its
+key: browser history keeps every address, and a key would say what was asked.
+"""
 
 from __future__ import annotations
-
-import hmac
-import secrets
 
 from flask import abort, current_app, request, session
 
 from survey.extensions import db
-from survey.services import navigation, phrases, quotes, responses
+from survey.services import navigation, quotes, responses, submit_keys
 from survey.services.answers import form_values, read_page
 from survey.services.errors import AlreadySubmitted, ResponseNotFound
 from survey.services.receipt import receipt_for
 from survey.services.review import review_rows
 from survey.web.respond.blueprint import bp
-from survey.web.respond.context import Visit, render, to, visit
+from survey.web.respond.context import Visit, render, to, to_step, visit
 
 ACTIONS = ("continue", "back", "save", "skip")
-SUBMIT_KEY = "submit_key"
 
 
 def _response_id(visit_: Visit) -> str:
@@ -25,34 +25,28 @@ def _response_id(visit_: Visit) -> str:
     return response.id
 
 
-def _step(visit_: Visit, kind: str, key: str) -> navigation.Step:
-    step = navigation.find_step(visit_.instrument, kind, key)
+def _step(visit_: Visit, kind: str, n: str) -> navigation.Step:
+    step = navigation.step_at(visit_.instrument, kind, n)
     if step is None:
         abort(404)
     return step
-
-
-def _go(visit_: Visit, step: navigation.Step | None, fallback: str = "check"):
-    if step is None:
-        return to(fallback, visit_)
-    return to(step.kind, visit_, key=step.key)
 
 
 def _form() -> dict[str, list[str]]:
     return {name: request.form.getlist(name) for name in request.form}
 
 
-@bp.route("/s/<slug>/p/<key>", methods=["GET", "POST"])
-def page(slug: str, key: str):
+@bp.route("/s/<slug>/p/<n>", methods=["GET", "POST"])
+def page(slug: str, n: str):
     """Show one question page, or keep its answers and move on, back or save."""
     visit_ = visit(slug)
     response_id = _response_id(visit_)
-    step = _step(visit_, navigation.PAGE, key)
+    step = _step(visit_, navigation.PAGE, n)
     answers = responses.stored_answers(db.session, response_id)
     seen = responses.condition_values(answers)
     items = navigation.visible_items(step.page, seen)
     if not items:  # reached by a stale link: this page is not on the path now
-        return _go(visit_, navigation.next_step(visit_.instrument, step, seen))
+        return to_step(visit_, navigation.next_step(visit_.instrument, step, seen))
     if request.method == "GET":
         return _render_page(visit_, step, items, form_values(items, answers), {})
     action = request.form.get("action", "continue")
@@ -70,7 +64,7 @@ def page(slug: str, key: str):
     responses.save_page(db.session, response_id, {**hidden, **posted.answers}, token)
     if action == "save":
         return _save_for_later(visit_, response_id)
-    return _go(visit_, target, "consent" if action == "back" else "check")
+    return to_step(visit_, target, "consent" if action == "back" else "check")
 
 
 def _target(
@@ -97,12 +91,12 @@ def _render_page(visit_: Visit, step, items, values, errors, status: int = 200):
     )
 
 
-@bp.route("/s/<slug>/section/<key>", methods=["GET", "POST"])
-def section(slug: str, key: str):
+@bp.route("/s/<slug>/section/<n>", methods=["GET", "POST"])
+def section(slug: str, n: str):
     """Open a sensitive section with its content note, and offer to skip it."""
     visit_ = visit(slug)
     response_id = _response_id(visit_)
-    step = _step(visit_, navigation.SECTION, key)
+    step = _step(visit_, navigation.SECTION, n)
     if request.method == "GET":
         return render("section.html", visit_, step=step)
     seen = responses.condition_values(responses.stored_answers(db.session, response_id))
@@ -112,10 +106,10 @@ def section(slug: str, key: str):
         responses.skip_section(
             db.session, response_id, step.section, target.token if target else "check"
         )
-        return _go(visit_, target)
+        return to_step(visit_, target)
     if action == "back":
-        return _go(visit_, navigation.previous_step(visit_.instrument, step, seen), "consent")
-    return _go(visit_, navigation.next_step(visit_.instrument, step, seen))
+        return to_step(visit_, navigation.previous_step(visit_.instrument, step, seen), "consent")
+    return to_step(visit_, navigation.next_step(visit_.instrument, step, seen))
 
 
 def _save_for_later(visit_: Visit, response_id: str):
@@ -125,7 +119,7 @@ def _save_for_later(visit_: Visit, response_id: str):
         db.session, response_id, visit_.study, current_app.config["SECRET_KEY"]
     )
     session.pop("response", None)
-    session.pop(SUBMIT_KEY, None)
+    submit_keys.forget(session)
     return render("saved.html", visit_, phrase=phrase)
 
 
@@ -133,9 +127,9 @@ def _save_for_later(visit_: Visit, response_id: str):
 def check(slug: str):
     """Show every answer with a link to change it; submitting ends with a withdrawal code.
 
-    The page carries a one-time submit key (see `_done_again`), kept in the
-    server-side session, so the same post repeated after a lost reply shows
-    the same withdrawal phrase again.
+    The page carries a one-time submit key (`services.submit_keys`), kept in
+    the server-side session, so the same post repeated after a lost reply
+    shows the same withdrawal phrase again.
     """
     visit_ = visit(slug)
     try:
@@ -149,14 +143,9 @@ def check(slug: str):
     if request.method == "GET":
         answers = responses.stored_answers(db.session, response_id)
         rows = review_rows(visit_.instrument, answers, visit_.language)
-        session[SUBMIT_KEY] = secrets.token_urlsafe(16)
-        return render("check.html", visit_, rows=rows, submit_key=session[SUBMIT_KEY])
-    key = _posted_key()
-    if key is None:
-        # Only the form of the "Check your answers" page this session saw last sends.
-        # Anything else (an earlier response's form sent again from a refreshed end
-        # page, an older tab, a form with no key) must not send the draft as it is
-        # now: show this draft's answers first.
+        return render("check.html", visit_, rows=rows, submit_key=submit_keys.issue(session))
+    key = submit_keys.accepted(session, request.form.get(submit_keys.FIELD))
+    if key is None:  # not the form of the last "Check your answers" shown: show this draft first
         return to("check", visit_)
     secret = current_app.config["SECRET_KEY"]
     choice = request.form.get(quotes.FIELD)
@@ -167,50 +156,26 @@ def check(slug: str):
             visit_.instrument,
             secret,
             quote_choice=choice,
-            phrase=phrases.phrase_for(secret, response_id, key),
+            phrase=submit_keys.phrase_for(secret, response_id, key),
         )
     except AlreadySubmitted:
         return _done_again(visit_)
     return _done(visit_, phrase, quotes.no_quotes_for(visit_.instrument, choice))
 
 
-def _posted_key() -> str | None:
-    """Return the posted submit key if it is this session's, else None."""
-    kept, posted = session.get(SUBMIT_KEY), request.form.get(SUBMIT_KEY, "")
-    if not kept or not hmac.compare_digest(posted.encode(), kept.encode()):
-        return None
-    return kept
-
-
 def _done_again(visit_: Visit):
-    """Show the withdrawal phrase again for a repeated submit, or say it was already sent.
-
-    The final submit may commit and its reply, or the save of this session,
-    be lost (a worker killed, a connection dropped); the browser re-posts the
-    form. Only that same post from that same session can see the phrase
-    again: the one-time key lives only in the server-side session and on the
-    no-store check page, is worth nothing without the session cookie, and the
-    phrase derived from it must match the stored withdrawal hash. The phrase
-    itself is never stored. Once shown, the key leaves the session; a quick
-    exit ends the session and takes the key with it. Someone holding both the
-    server's secret key and a session row whose submit reply was lost could
-    derive that phrase until the session expires; that person could delete
-    responses anyway, and the phrase names no one.
-    """
-    response_id = session.get("response")
-    key = _posted_key() if request.method == "POST" else None
+    """Show the withdrawal phrase again for a repeated submit, or say it was already sent."""
+    posted = request.form.get(submit_keys.FIELD) if request.method == "POST" else None
     secret = current_app.config["SECRET_KEY"]
-    if response_id and key:
-        phrase = phrases.phrase_for(secret, response_id, key)
-        response = responses.phrase_again(db.session, visit_.study, response_id, phrase, secret)
-        if response is not None:
-            return _done(visit_, phrase, response.no_quotes)
-    return render("already_submitted.html", visit_)
+    shown = submit_keys.shown_again(db.session, visit_.study, session, posted, secret)
+    if shown is None:
+        return render("already_submitted.html", visit_)
+    return _done(visit_, shown.phrase, shown.no_quotes)
 
 
 def _done(visit_: Visit, phrase: str, no_quotes: bool):
     session.pop("response", None)
-    session.pop(SUBMIT_KEY, None)
+    submit_keys.forget(session)
     session["submitted"] = True
     receipt = receipt_for(
         visit_.study,

@@ -17,6 +17,7 @@ from tests.survey.browser.pages import (
     TEXT_TYPES,
     choose,
     consented,
+    demo_path,
     first_page_where,
     first_sensitive_section,
     hand_over,
@@ -53,7 +54,7 @@ def question_page(test: Callable[[list[Item]], Item | None]) -> Way:
     def go(page: Page, server: LiveServer) -> str:
         key, item = first_page_where(test)
         hand_over(consented(server), page, server)
-        page.goto(f"{DEMO}/p/{key}")
+        page.goto(demo_path(f"page/{key}"))
         return label_of(item)
 
     return go
@@ -87,7 +88,7 @@ def declined(page: Page, server: LiveServer) -> str:
 def section_opening(page: Page, server: LiveServer) -> str:
     """A sensitive section's opening, with its content note and "Skip this section"."""
     hand_over(consented(server), page, server)
-    page.goto(f"{DEMO}/section/{first_sensitive_section()}")
+    page.goto(demo_path(f"section/{first_sensitive_section()}"))
     return "About this section"
 
 
@@ -95,7 +96,7 @@ def choice_error(page: Page, server: LiveServer) -> str:
     """A question page showing an error: a radio's value forged to one not offered."""
     key, item = first_page_where(of_type("single_choice", "yes_no", at_least=2))
     hand_over(consented(server), page, server)
-    page.goto(f"{DEMO}/p/{key}")
+    page.goto(demo_path(f"page/{key}"))
     value = item.choice_values()[0]
     question(page, item).locator(f"input[value='{value}']").evaluate("r => { r.value = 'forged'; }")
     choose(page, item, value)
@@ -107,7 +108,7 @@ def text_error(page: Page, server: LiveServer) -> str:
     """A question page showing an error: a text answer longer than the server allows."""
     key, item = first_page_where(of_type(*TEXT_TYPES))
     hand_over(consented(server), page, server)
-    page.goto(f"{DEMO}/p/{key}")
+    page.goto(demo_path(f"page/{key}"))
     box = text_box(page, item)
     limit = int(box.get_attribute("maxlength"))
     box.evaluate("box => box.removeAttribute('maxlength')")  # as a forged post would

@@ -14,7 +14,7 @@ from instruments import load_library
 from instruments.schema import Item
 from survey.config import DEFAULT_EXIT_URL
 from survey.services.navigation import PAGE, SECTION, all_steps, visible_items
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -84,6 +84,11 @@ def first_page_where(
             if found is not None:
                 return step.key, found
     raise AssertionError("the demo study has no such page")
+
+
+def demo_path(token: str) -> str:
+    """Return the demo study's URL of a step named as stored (``page/KEY``, ``section/KEY``)."""
+    return step_path(DEMO.removeprefix("/s/"), token, DEMO_INSTRUMENT)
 
 
 def first_sensitive_section() -> str:

@@ -21,6 +21,7 @@ from tests.survey.browser.pages import (
     EXIT_URL,
     TEXT_TYPES,
     consented,
+    demo_path,
     first_page_where,
     hand_over,
     press,
@@ -52,7 +53,7 @@ def somewhere_to_type(items: list[Item]) -> Item | None:
 
 SAVED_ON, SAVED_IN = first_page_where(text_answer)
 TYPED_ON, TYPED_IN = first_page_where(somewhere_to_type, excluding=SAVED_ON)
-QUESTION = f"{DEMO}/p/{TYPED_ON}"
+QUESTION = demo_path(f"page/{TYPED_ON}")
 
 
 def press_exit_button(page: Page) -> None:
@@ -113,7 +114,7 @@ def midway(browsing: Browsing, *, javascript: bool) -> Page:
     """Open a question page with an answer typed and not sent, after saving one on another."""
     page = browsing.page(javascript=javascript, exits=True)
     hand_over(consented(browsing.server), page, browsing.server)
-    page.goto(f"{DEMO}/p/{SAVED_ON}")
+    page.goto(demo_path(f"page/{SAVED_ON}"))
     text_box(page, SAVED_IN).fill(SAVED)
     press(page, "Continue")
     page.goto(QUESTION)

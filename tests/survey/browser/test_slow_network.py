@@ -15,7 +15,7 @@ import pytest
 
 from bench.slow_network import FIRST_INPUT, slow_down, speed_up, usable_after
 from tests.survey.browser.conftest import origin
-from tests.survey.browser.pages import DEMO, consented, first_page_where, hand_over
+from tests.survey.browser.pages import consented, demo_path, first_page_where, hand_over
 
 if TYPE_CHECKING:
     from playwright.sync_api import Request
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 FIRST_PAGE, _ = first_page_where(lambda items: items[0] if items else None)
-QUESTION = f"{DEMO}/p/{FIRST_PAGE}"
+QUESTION = demo_path(f"page/{FIRST_PAGE}")
 
 
 def test_the_first_question_page_loads_in_two_requests_under_regular_3g(browsing, live_server):

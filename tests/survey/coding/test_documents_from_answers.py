@@ -37,7 +37,7 @@ def test_submitting_makes_a_case_and_a_document_of_the_free_text_answer(app, per
 
     [document] = _documents(app)
     assert document.item_id == "story"
-    assert document.text == dict(EVERYTHING)["/p/about"]["story"]
+    assert document.text == dict(EVERYTHING)["page/about"]["story"]
     assert document.length == len(document.text)
     with app.app_context():
         case = db.session.get(CodingCase, document.case_id)
