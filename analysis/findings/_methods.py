@@ -72,6 +72,11 @@ def _coding(facts: MethodFacts, k: int) -> tuple[Block, ...]:
         if facts.consensus
         else "A respondent counts once when any coder applied the theme to any of their answers."
     )
+    base = (
+        "A theme's share is of every respondent who completed the survey, the same people as "
+        "every other table in this report: a respondent whose answers were not coded, or who "
+        "wrote nothing to code, counts as not having the theme."
+    )
     return (
         Paragraph(("Free-text answers to these questions were coded: ", questions, ".")),
         Paragraph(
@@ -83,6 +88,8 @@ def _coding(facts: MethodFacts, k: int) -> tuple[Block, ...]:
                 blind,
                 " ",
                 counting,
+                " ",
+                base,
             )
         ),
     )
@@ -217,8 +224,9 @@ def _limitations(snapshot: Snapshot) -> tuple[Block, ...]:
             "describe them, not everyone with the same experience.",
         ),
         (
-            "Counts of themes are counts of respondents whose answers were coded with the theme; "
-            "someone who did not mention something may still have experienced it.",
+            "Counts of themes are counts of respondents whose answers were coded with the theme, "
+            "out of everyone who completed the survey; someone who did not mention something, or "
+            "whose answers were not coded, may still have experienced it.",
         ),
         (
             "Automatic redaction is a starting point: it finds many names, places and numbers, "

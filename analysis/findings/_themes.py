@@ -104,9 +104,9 @@ def _prevalence(theme: ThemeFacts, context: ThemeContext) -> list[Block]:
     if line is None:
         return [Note(("No numbers are shown: this theme's counts do not add up.",))]
     if not isinstance(line.base, Shown):
-        return [Note((f"No numbers are shown: fewer than {k} respondents' answers were coded.",))]
+        return [Note((f"No numbers are shown: fewer than {k} respondents completed the survey.",))]
     parts: tuple = ("Respondents with this theme: ", line.count, " of ", line.base)
-    parts += (" respondents whose answers were coded",)
+    parts += (" respondents who completed the survey",)
     percent = _protect.share(line.count, line.base)
     if percent is not None:
         parts += (" (", percent, ")")

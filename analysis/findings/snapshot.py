@@ -97,7 +97,7 @@ class ThemeFacts:
     kind: str  # "code" or "category"
     definition: str
     respondents: int  # respondents with the theme (raw)
-    base: int  # respondents whose answers were coded: the share's denominator (raw)
+    base: int  # every completed response of the study: the share's denominator (raw)
     narrative: str = ""  # the analyst's text, shown as typed (escaped)
     breakdowns: tuple[Breakdown, ...] = ()
     related: tuple[Related, ...] = ()

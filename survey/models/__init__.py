@@ -15,6 +15,7 @@ from survey.models.coding import (
 )
 from survey.models.keys import SiteKey, StudyKey
 from survey.models.ledger import Forgotten
+from survey.models.reports import Report, ReportBuild, ReportQuestion, ReportQuote, ReportTheme
 from survey.models.respondent import Answer, InterviewEvent, Response, Submission
 from survey.models.sessions import AttemptWindow, WebSession
 from survey.models.staff import AuditEvent, Membership, SiteSetting, User
@@ -40,6 +41,11 @@ __all__ = [
     "Membership",
     "Memo",
     "Redaction",
+    "Report",
+    "ReportBuild",
+    "ReportQuestion",
+    "ReportQuote",
+    "ReportTheme",
     "Response",
     "Segment",
     "SiteKey",

@@ -55,6 +55,8 @@ from survey.models import (
     InterviewEvent,
     Memo,
     Redaction,
+    Report,
+    ReportBuild,
     Response,
     Segment,
     Study,
@@ -65,6 +67,7 @@ from survey.models import (
 )
 from survey.models.studies import today
 from survey.services import audit, audit_forget, keys, ledger
+from survey.services.reports import withdrawn as report_withdrawal
 
 __all__ = ["Purged", "Retention", "due_studies", "purge_expired", "purge_study", "retention_of"]
 
@@ -214,6 +217,8 @@ def _queries(study_id: int) -> dict[str, Callable[[], Select]]:
             or_(CodeSuggestion.job_id.in_(jobs), CodeSuggestion.document_id.in_(documents)),
         ),
         "attempt_window": count(AttemptWindow, AttemptWindow.key.in_(_phrase_keys(study_id))),
+        "report": count(Report, Report.study_id == study_id),
+        "report_build": count(ReportBuild, ReportBuild.study_id == study_id),
         "study_key": count(StudyKey, StudyKey.study_id == study_id),
     }
 
@@ -268,6 +273,7 @@ def _delete_all(session: Session, study: Study) -> None:
     audit_forget.forget_study(session, study)  # before the rows it looks up go
     session.execute(delete(AnalysisJob).where(AnalysisJob.study_id == sid))
     session.execute(delete(Memo).where(Memo.study_id == sid))
+    report_withdrawal.purge_reports(session, sid)  # sealed under the key destroyed below
     session.execute(delete(CodingLogEntry).where(CodingLogEntry.study_id == sid))
     session.execute(delete(Response).where(Response.study_id == sid))
     session.execute(delete(CodingDocument).where(CodingDocument.study_id == sid))

@@ -11,9 +11,15 @@ here, in the same transaction as the deletion:
   the memos the coding log keeps for undo lose every passage quoted from the
   withdrawn documents (`coding.passages`: six consecutive words, forty
   characters, or a whole short answer, compared after case and space
-  folding); the passage becomes "[withdrawn]" and the rest stays. The log's
+  folding); the passage becomes "[withdrawn]" and the rest stays. So do
+  findings reports' introductions and theme narratives. The log's
   states of segments on the withdrawn documents lose their memo and their
   document's GUID (``"deleted"``).
+- **Findings reports.** A chosen quote points at its segment with ON DELETE
+  SET NULL: the builder tells the analyst it is gone. Every stored build of
+  the study made on or after the day the response was completed is deleted,
+  since its snapshot holds the response's quotes and counts
+  (`services.reports.withdrawn`); the next export builds again.
 - **Cached analyses.** Every finished analysis whose input held one of the
   response's documents loses its result: a topic fit that stored shares for
   one of them (a fit stores a row for every document it read), and a
@@ -65,6 +71,7 @@ from survey.models import (
 )
 from survey.services import audit_forget, ledger
 from survey.services.audit_forget import DELETED
+from survey.services.reports import withdrawn as report_withdrawal
 
 __all__ = ["REMOVED_CODE", "Withdrawn", "delete_response", "removed_analyses"]
 
@@ -112,6 +119,9 @@ def delete_response(
     removed = _remove_analyses(session, study_id, documents)
     struck = _strike_quotes(session, study_id, documents)
     audit_forget.forget_responses(session, study_id, [response_id])
+    completed = session.scalar(select(Response.completed_on).where(Response.id == response_id))
+    if completed is not None:  # a report counts completed responses only
+        report_withdrawal.forget_builds(session, study_id, completed)
     session.execute(delete(Response).where(Response.id == response_id))
     ledger.record(session, ledger.response_digest(secret_key, response_id))
     session.flush()
@@ -215,6 +225,7 @@ def _strike_quotes(session: Session, study_id: int, documents: list[_Document]) 
             struck += _strike(finder, segment, "memo")
     for code in session.scalars(select(Code).where(Code.study_id == study_id)):
         struck += sum(_strike(finder, code, name) for name in CODE_FIELDS)
+    struck += report_withdrawal.strike_reports(session, study_id, finder)
     return struck
 
 

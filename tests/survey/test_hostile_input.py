@@ -35,7 +35,7 @@ from tests.hostile import (
     huge_bytes,
     short,
 )
-from tests.survey.journey import Respondent
+from tests.survey.journey import Respondent, step_path
 from tests.survey.test_route_inventory import SAMPLES
 from tests.survey.test_route_inventory_csrf import allowed_actor
 from tests.survey.test_route_inventory_world import IDS, UPLOADS, Sample, Site, fill, sites
@@ -63,12 +63,16 @@ EXTRA_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "coding.code_new": {"definition": (), "parent": ()},
     "coding.apply": {"memo": ()},
     "coding.memo": {"code": ("{code}",), "segment": ("{seg}",)},
+    "analysis.report_edit": {"title": ("A title",), "introduction": (), "item": ("contact_kind",),
+                             "by": ("contact_kind",)},
+    "analysis.report_theme_save": {"quote": (), "shown": (), "where": ()},
 }  # fmt: skip
 POSTS = [sample for sample in SAMPLES if sample.method == "POST"]
 TEXT_FORMS = {"auth.login_view", "auth.password", "studio.new_study", "studio.edit",
               "studio.settings", "studio.team", "studio.admin_create_user", "coding.memo",
               "coding.code_new", "coding.code_edit", "coding.code_split", "coding.segment_update",
               "coding.search_code", "coding.redaction_add", "interview.page", "interview.guide",
+              "analysis.report_new", "analysis.report_edit", "analysis.report_theme_save",
               *UPLOADS}  # fmt: skip
 HUGE = [s for s in POSTS if s.endpoint.startswith("respond.") or s.endpoint in TEXT_FORMS]
 GETS = [sample for sample in SAMPLES if sample.method == "GET" and sample.endpoint != "static"]
@@ -121,7 +125,7 @@ def send(site: Site, sample: Sample, actor: str, pairs, upload: bytes = b""):
 def survey_still_works(site: Site) -> None:
     """Assert the survey opens for its respondent and can be finished by someone new."""
     respondent = client_of(site, "respondent")
-    assert respondent.get("/s/tiny/p/about").status_code < 500
+    assert respondent.get(step_path("tiny", "page/about")).status_code < 500
     person = Respondent(site.app.test_client(), "tiny")
     assert person.get("/s/tiny").status_code == 200
 
@@ -237,7 +241,7 @@ def test_repeated_parameters_and_raw_bytes_reach_the_respondent_page(site: Site)
     refused = send(site, sample, "respondent", twice)
     broken = [(b"story", b"\xff\xed\xa0\x80<b>"), (b"action", b"continue")]
     response = send(site, sample, "respondent", broken)
-    back = client_of(site, "respondent").get("/s/tiny/p/about").get_data(as_text=True)
+    back = client_of(site, "respondent").get(step_path("tiny", "page/about")).get_data(as_text=True)
     site.reset()
     assert refused.status_code == 400 and "Choose only one answer." in refused.text
     assert response.status_code in (302, 303), response.status_code

@@ -128,7 +128,10 @@ INVENTORY: dict[str, str] = {
     # Analysis: reading needs `analyse`; what codes documents needs `code` as well.
     **{ANALYSIS + name: "staff:analyse" for name in (
         "overview", "codes", "codes_csv", "describe", "describe_item", "job_status",
-        "suggestions", "suggestions_item", "topics", "topics_start", "topics_job", "words")},
+        "suggestions", "suggestions_item", "topics", "topics_start", "topics_job", "words",
+        # Findings reports; exporting needs `export` as well, which every analyst role has.
+        "reports", "report_new", "report", "report_edit", "report_theme", "report_theme_save",
+        "report_preview", "report_delete", "report_check", "report_build", "report_export")},
     **{ANALYSIS + name: "staff:code" for name in (
         "suggestion_accept", "suggestion_reject", "suggestions_train", "topics_drafts")},
     # Interviews (the guide belongs to a study of its own; see the world).

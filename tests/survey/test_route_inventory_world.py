@@ -14,6 +14,7 @@ keeps it among the files of this piece of work).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -45,6 +46,7 @@ from survey.models import (
     User,
 )
 from survey.services import interview, responses
+from survey.services.reports import exporting, store, theme_edits
 from tests.conftest import make_app
 from tests.factories import STAFF_PASSWORD, add_study, csrf_token, make_staff, sign_in
 from tests.survey import rich_study
@@ -127,6 +129,11 @@ FORMS: dict[str, dict[str, str]] = {
     "coding.redaction_reviewed": {"reviewed": "on"},
     "analysis.topics_start": {"item_id": "story", "n_topics": "2", "method": "nmf", "seed": "0"},
     "analysis.topics_drafts": {"topic": "0"},
+    "analysis.report_new": {"title": "A findings report"},
+    "analysis.report_edit": {"action": "theme_add", "code": "{code2}"},
+    "analysis.report_theme_save": {"narrative": "What this theme shows."},
+    "analysis.report_delete": {"confirm": "yes"},
+    "analysis.report_export": {"format": "md"},
     "interview.start": {"language": "en"},
     "interview.consent": {"consent": "agree"},
     "interview.page": {"contact_kind": "called"},
@@ -141,7 +148,8 @@ REFUSED_INPUT = {
     ("respond.resume", "POST"): 400,  # a phrase nobody saved under
     ("studio.reopen", "POST"): 409,  # study A is open: nothing to reopen
 }
-IDS = ("doc", "other_doc", "code", "code2", "seg", "job", "suggestion", "span", "rid")
+IDS = ("doc", "other_doc", "code", "code2", "seg", "job", "suggestion", "span", "rid", "report",
+       "build")  # fmt: skip
 Snapshot = dict[str, list[dict]]
 PLACEHOLDER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
@@ -171,11 +179,15 @@ def _path(endpoint: str, rule: str) -> str:
     short = endpoint.rpartition(".")[2]
     guid = next((name for name, ends in GUID_IS.items() if short in ends), "doc")
     meaning = {"guid": guid, "job_id": "job", "suggestion_id": "suggestion", "item_id": "story",
+               "report_id": "report", "build_id": "build", "theme_id": "code",
                "lang": "en", "filename": "heard.css", "public_id": "user",
-               "key": "hard" if short.endswith("section") else "about"}  # fmt: skip
+               "key": "hard" if short.endswith("section") else "about",
+               # respondent URLs name a step by its place: the tiny study's 1 and 2
+               "n": "2" if short.endswith("section") else "1"}  # fmt: skip
     path = PLACEHOLDER.sub(lambda m: f"{{{meaning.get(m.group(1), m.group(1))}}}", rule)
     path = path.replace("{story}", "story").replace("{en}", "en").replace("{hard}", "hard")
     path = path.replace("{about}", "about").replace("{heard.css}", "heard.css")
+    path = path.replace("{1}", "1").replace("{2}", "2")
     if endpoint == "interview.guide":
         path = path.replace("{slug}", "{guide}")
     if endpoint == "studio.remove_member":
@@ -279,7 +291,16 @@ def _add_objects(app: Flask, study_id: int, ids: dict[str, str], users: dict[str
         admin = db.session.get(User, users["admin"])
         ids["rid"] = interview.start_interview(db.session, study, admin, "en")
         responses.save_page(db.session, ids["rid"], {}, "page/about")
+        ids["report"], ids["build"] = _report_and_build(study, admin, ids["code"])
     return per_role
+
+
+def _report_and_build(study: Study, admin: User, code: str) -> tuple[str, str]:
+    """Add a findings report with the code as its theme, built once; return their ids."""
+    report = store.create_report(db.session, study, admin, "Route report")
+    theme_edits.add_theme(db.session, study, admin, report, code)
+    built = exporting.build_report(db.session, study, admin, report, today=dt.date(2026, 12, 1))
+    return report.public_id, built.public_id
 
 
 def _segment_and_suggestion(app: Flask, study_id: int, user_id: int, ids: dict) -> dict:

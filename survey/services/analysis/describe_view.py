@@ -35,6 +35,7 @@ __all__ = [
     "FrequencyRow",
     "FrequencyTable",
     "ItemNotFound",
+    "answers_by_response",
     "closed_questions",
     "describe",
     "is_free_text",
@@ -140,6 +141,17 @@ def describe(session: Session, study: Study, item_id: str, by: str | None = None
 
 def _answers(session: Session, study: Study, item_ids: Sequence[str]) -> list[dict[str, Stored]]:
     """Return the stored answers to `item_ids` of each completed response (missing: skipped)."""
+    return list(answers_by_response(session, study, item_ids).values())
+
+
+def answers_by_response(
+    session: Session, study: Study, item_ids: Sequence[str]
+) -> dict[str, dict[str, Stored]]:
+    """Return {response id: stored answers to `item_ids`} of every completed response.
+
+    A missing answer row is ``skipped``. The one reading of closed answers:
+    the descriptives here and the findings report (services/reports) use it.
+    """
     completed = select(Response.id).where(
         Response.study_id == study.id, Response.status == "completed"
     )
@@ -152,7 +164,7 @@ def _answers(session: Session, study: Study, item_ids: Sequence[str]) -> list[di
     for response_id, item, value, code in rows:
         found[response_id][item] = decode(value, code)
     skipped = Stored(code=SKIPPED)
-    return [{item: got.get(item, skipped) for item in item_ids} for got in found.values()]
+    return {rid: {item: got.get(item, skipped) for item in item_ids} for rid, got in found.items()}
 
 
 def _values(stored: Stored) -> list[object]:

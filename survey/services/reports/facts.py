@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,10 @@ from survey.services.support import support_for
 
 __all__ = [
     "LIBRARIES",
+    "ClosedAnswers",
     "agreement_facts",
+    "closed_answers",
+    "completed",
     "frequency_facts",
     "instrument_languages",
     "lint_counts",
@@ -50,14 +54,15 @@ LIBRARIES = ("heard", "numpy", "pandas", "Pillow", "python-docx")  # what shapes
 NOT_SHOWN = "not_shown"
 
 
-def _completed(study: Study):
+def completed(study: Study):
+    """Return the conditions on Response of the study's completed responses (the population)."""
     return (Response.study_id == study.id, Response.status == "completed")
 
 
 def study_facts(session: Session, study: Study) -> StudyFacts:
     """Return the study, its published instrument and its completed responses by month."""
     instrument = instrument_of(study.instrument_version)
-    days = session.scalars(select(Response.completed_on).where(*_completed(study))).all()
+    days = session.scalars(select(Response.completed_on).where(*completed(study))).all()
     months = Counter(day.strftime("%Y-%m") for day in days if day is not None)
     return StudyFacts(
         title=study.title,
@@ -72,24 +77,54 @@ def study_facts(session: Session, study: Study) -> StudyFacts:
     )
 
 
-def frequency_facts(session: Session, study: Study, question: ClosedQuestion) -> FrequencyFacts:
-    """Return the raw counts of a closed question's answers among completed responses.
+@dataclass(frozen=True)
+class ClosedAnswers:
+    """A closed question's answers among every completed response, read once for every table.
+
+    `rows` lists (label, non-answer) in the frequency table's order, every
+    offered answer included; `given` maps each completed response to the
+    positions in `rows` of its values (one for a question with one answer).
+    """
+
+    question: ClosedQuestion
+    rows: tuple[tuple[str, bool], ...]
+    given: dict[str, tuple[int, ...]]
+    asked: int  # completed responses the question was shown to
+
+
+def closed_answers(session: Session, study: Study, question: ClosedQuestion) -> ClosedAnswers:
+    """Return the answers of every completed response to a closed question, as labels.
 
     The answers, values and labels are read as the descriptives page reads
-    them (`describe_view`), only not suppressed (k=1 hides nothing).
+    them (`describe_view`): a missing answer row is "skipped", and
+    non-answers are in words. A question's frequency table and every
+    breakdown by it come from here, so their counts are the same.
     """
     instrument = instrument_of(study.instrument_version)
     item = instrument.item(question.item_id)
-    answers = describe_view._answers(session, study, [question.item_id])
-    values = [v for answer in answers for v in describe_view._values(answer[question.item_id])]
-    labels = describe_view._labels(item, instrument, set(values))
-    table = frequencies(values, labels=labels, k=1)
-    rows = tuple(
-        FrequencyRow(str(row.label), int(row.count), bool(row.non_answer))
-        for row in table.itertuples(index=False)
+    stored = describe_view.answers_by_response(session, study, [question.item_id])
+    values = {rid: describe_view._values(got[question.item_id]) for rid, got in stored.items()}
+    present = {value for given in values.values() for value in given}
+    labels = describe_view._labels(item, instrument, present)
+    table = frequencies([v for given in values.values() for v in given], labels=labels, k=1)
+    rows = table.itertuples(index=False)
+    position = {value: i for i, value in enumerate(table["value"])}
+    return ClosedAnswers(
+        question=question,
+        rows=tuple((str(row.label), bool(row.non_answer)) for row in rows),
+        given={rid: tuple(position[v] for v in given) for rid, given in values.items()},
+        asked=sum(1 for got in stored.values() if got[question.item_id].code != NOT_SHOWN),
     )
-    asked = sum(1 for a in answers if a[question.item_id].code != NOT_SHOWN)
-    return FrequencyFacts(question.item_id, question.label, question.multiple, rows, asked)
+
+
+def frequency_facts(session: Session, study: Study, question: ClosedQuestion) -> FrequencyFacts:
+    """Return the raw counts of a closed question's answers among completed responses."""
+    answers = closed_answers(session, study, question)
+    counts = Counter(row for given in answers.given.values() for row in given)
+    rows = tuple(
+        FrequencyRow(label, counts[i], flag) for i, (label, flag) in enumerate(answers.rows)
+    )
+    return FrequencyFacts(question.item_id, question.label, question.multiple, rows, answers.asked)
 
 
 def instrument_languages(study: Study) -> tuple[str, ...]:

@@ -3,7 +3,10 @@
 `gather` takes what the analyst chose (`choices.Choices`) and returns the
 `analysis.findings.snapshot.Snapshot` with notes for the analyst: a theme
 deleted since it was chosen is left out, a chosen quote whose respondent
-withdrew or asked not to be quoted disappears, and each note says so. The
+withdrew or asked not to be quoted disappears, coded cases that are not a
+completed response count toward no theme, and each note says so. Every count
+of people is among the study's completed responses (`themes`): the themes'
+base, every breakdown and every closed question's table. The
 same database, choices and day give an equal snapshot: everything is read in
 report order or sorted by public ids and names, never by row ids.
 
@@ -27,11 +30,7 @@ from analysis.findings.snapshot import (
     ThemeFacts,
 )
 from survey.models import Coder, CodingDocument, Segment, Study, User
-from survey.services.analysis.codes_view import (
-    attribute_questions,
-    case_answers,
-    respondent_codes,
-)
+from survey.services.analysis.codes_view import attribute_questions
 from survey.services.analysis.describe_view import ClosedQuestion, closed_questions
 from survey.services.coding import coders as coders_service
 from survey.services.coding.redaction import renditions
@@ -49,7 +48,14 @@ from survey.services.reports.passages import (
     quote_text,
     quotes_refused,
 )
-from survey.services.reports.themes import Node, Tree, breakdown, related, respondents_with
+from survey.services.reports.themes import (
+    Node,
+    Tree,
+    breakdown,
+    counted,
+    related,
+    respondents_with,
+)
 
 __all__ = ["Gathered", "check_known", "gather"]
 
@@ -105,10 +111,15 @@ def gather(
     nodes = _themes(tree, choices, notes)
     breakdowns = _questions(attribute_questions(study), choices.breakdown_item_ids, notes, True)
     charted = _questions(closed_questions(study), choices.item_ids, notes, False)
-    pairs = respondent_codes(session, study, viewer)
-    base = {case for case, _ in pairs}
+    base, pairs, outside = counted(session, study, viewer)
+    if outside:
+        notes.append(
+            f"{_plural(outside, 'coded case is', 'coded cases are')} not a completed response "
+            "(interview notes or a transcript on a case of its own, or an unfinished response): "
+            "the report counts completed responses only, so their coding counts toward no theme."
+        )
     having = {node.guid: respondents_with(pairs, tree.covered(node.id)) for node in nodes}
-    answers = {q.item_id: case_answers(session, study, q.item_id) for q in breakdowns}
+    answers = {q.item_id: facts.closed_answers(session, study, q) for q in breakdowns}
     chosen = {node.guid: (node.name, having[node.guid]) for node in nodes}
     quoted = _quotes(session, study, viewer, tree, nodes, choices, notes)
     themes = tuple(
@@ -122,7 +133,7 @@ def gather(
             base=len(base),
             narrative=choices.narratives.get(node.guid, ""),
             breakdowns=tuple(
-                breakdown(study, q, answers[q.item_id], base, having[node.guid]) for q in breakdowns
+                breakdown(answers[q.item_id], base, having[node.guid]) for q in breakdowns
             ),
             related=related(node.guid, chosen),
             quotes=quoted[node.guid],

@@ -2,17 +2,26 @@
 
 A theme is a code of the study's codebook together with every code under it
 at any depth: a category (not codable) is the union of its codes, and a code
-with codes under it covers them too. A respondent (a coding case) has a
-theme when a coding of any of those codes counts for them under the one
-counting rule of the codes page (`codes_view.respondent_codes`: blind mode
-through the coders the viewer may see, and the consensus alone wherever it
-coded a document), so the report and the analysis pages never disagree.
+with codes under it covers them too. A respondent has a theme when a coding
+of any of those codes counts for them under the one counting rule of the
+codes page (`codes_view.respondent_codes`: blind mode through the coders the
+viewer may see, and the consensus alone wherever it coded a document), so the
+report and the analysis pages never disagree.
 
-The base of a theme's share is every respondent with at least one counted
-coding of any code: the people whose words were coded. Respondents whose
-answers nobody has coded yet cannot have a theme, so counting them would
-understate every share; respondents who wrote nothing to code are not
-"without the theme" either. Every theme of one report has the same base.
+The base of every theme's share, and the population of every breakdown, is
+every completed response of the study: the same population as the study's
+response count and every closed question's table in the report. One
+population for every table, so no table can be differenced against another:
+had the base been "respondents whose words were coded", a breakdown's group
+sizes taken from a closed question's published frequencies would give away
+the answers of the few respondents nobody coded. A completed respondent whose
+answers nobody coded (or who wrote nothing to code) simply does not have the
+theme; the methods appendix says how many texts were coded.
+
+A coding case that is not a completed response (an interview's notes or a
+transcript on an anonymous case of its own, or an unfinished response) is
+outside that population: its codings do not count toward any theme, and
+`gather` tells the analyst how many such coded cases were left out.
 """
 
 from __future__ import annotations
@@ -25,16 +34,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.findings.snapshot import Breakdown, Related
-from survey.models import Code, Study
-from survey.services.analysis.codes_view import (
-    NO_ANSWER,
-    answer_columns,
-    answer_word,
-)
-from survey.services.analysis.describe_view import ClosedQuestion
+from survey.models import Code, CodingCase, Response, Study, User
+from survey.services.analysis.codes_view import respondent_codes
 from survey.services.analysis.drafts import CATEGORY
+from survey.services.reports.facts import ClosedAnswers, completed
 
-__all__ = ["Node", "Tree", "breakdown", "related", "respondents_with"]
+__all__ = ["Node", "Tree", "breakdown", "counted", "related", "respondents_with"]
 
 SEPARATOR = " › "
 
@@ -100,36 +105,61 @@ class Tree:
         return top.name == CATEGORY and not top.codable and top.id != node_id
 
 
-def respondents_with(pairs: Iterable[tuple[int, int]], codes: set[int]) -> set[int]:
-    """Return the cases of (case, code) `pairs` that have any of `codes`."""
-    return {case for case, code in pairs if code in codes}
+def counted(
+    session: Session, study: Study, viewer: User
+) -> tuple[set[str], set[tuple[str, int]], int]:
+    """Return the base, the (respondent, code) pairs that count, and the coded cases left out.
+
+    The base is every completed response of the study (response ids); a pair
+    is a completed response whose case has a coding of the code that counts
+    for `viewer`. The last figure is how many cases with a counted coding are
+    not a completed response (their codings count toward no theme).
+    """
+    base = set(session.scalars(select(Response.id).where(*completed(study))))
+    response_of = dict(
+        session.execute(
+            select(CodingCase.id, CodingCase.response_id).where(
+                CodingCase.study_id == study.id, CodingCase.response_id.is_not(None)
+            )
+        ).all()
+    )
+    pairs: set[tuple[str, int]] = set()
+    outside: set[int] = set()
+    for case, code in respondent_codes(session, study, viewer):
+        respondent = response_of.get(case)
+        if respondent in base:
+            pairs.add((respondent, code))
+        else:
+            outside.add(case)
+    return base, pairs, len(outside)
 
 
-def breakdown(
-    study: Study,
-    question: ClosedQuestion,
-    answers: Mapping[int, str],
-    base: set[int],
-    having: set[int],
-) -> Breakdown:
+def respondents_with(pairs: Iterable[tuple[str, int]], codes: set[int]) -> set[str]:
+    """Return the respondents of (respondent, code) `pairs` that have any of `codes`."""
+    return {respondent for respondent, code in pairs if code in codes}
+
+
+def breakdown(answers: ClosedAnswers, base: set[str], having: set[str]) -> Breakdown:
     """Return how many respondents of `base` gave each answer, and how many of them have the theme.
 
-    `answers` maps a case to its answer (case attributes, as the codes page
-    reads them); a case without one is under "No answer".
+    `answers` are every completed response's answers, labelled as the
+    question's frequency table labels them (`facts.closed_answers`), so with
+    the base of every completed response the group sizes are that table's
+    counts.
     """
-    given = Counter(answers.get(case, NO_ANSWER) for case in base)
-    with_theme = Counter(answers.get(case, NO_ANSWER) for case in having & base)
-    columns = answer_columns(study, question.item_id, set(given))
+    given = Counter(row for rid in base for row in answers.given.get(rid, ()))
+    with_theme = Counter(row for rid in having & base for row in answers.given.get(rid, ()))
+    positions = range(len(answers.rows))
     return Breakdown(
-        item_id=question.item_id,
-        question=question.label,
-        answers=tuple(answer_word(column) for column in columns),
-        totals=tuple(given.get(column, 0) for column in columns),
-        counts=tuple(with_theme.get(column, 0) for column in columns),
+        item_id=answers.question.item_id,
+        question=answers.question.label,
+        answers=tuple(label for label, _ in answers.rows),
+        totals=tuple(given[i] for i in positions),
+        counts=tuple(with_theme[i] for i in positions),
     )
 
 
-def related(theme_guid: str, chosen: Mapping[str, tuple[str, set[int]]]) -> tuple[Related, ...]:
+def related(theme_guid: str, chosen: Mapping[str, tuple[str, set[str]]]) -> tuple[Related, ...]:
     """Return every other chosen theme, in report order, with how many respondents have both.
 
     `chosen` maps each chosen theme's id, in report order, to (name, respondents).

@@ -24,6 +24,7 @@ NAV = (
     ("analysis.words", "Words in context", permissions.ANALYSE),
     ("analysis.codes", "Codes by answer", permissions.ANALYSE),
     ("analysis.suggestions", "Code suggestions", permissions.ANALYSE),
+    ("analysis.reports", "Reports", permissions.ANALYSE),
 )
 
 

@@ -91,6 +91,20 @@ TABLE = [
     Route("GET", f"{BASE}/codes?by=contact_kind", "analyse", 200),
     Route("GET", f"{BASE}/codes.csv?by=contact_kind", "analyse", 200),
     Route("GET", f"{BASE}/codes.csv", "analyse", 302),
+    # Findings reports (helper "r3"); exporting also needs `export`, which these roles have.
+    Route("GET", f"{BASE}/reports", "analyse", 200),
+    Route("POST", f"{BASE}/reports", "analyse", 302, {"title": "Findings"}),
+    Route("GET", f"{BASE}/reports/{{report}}", "analyse", 200),
+    Route("POST", f"{BASE}/reports/{{report}}", "analyse", 302,
+          {"action": "theme_add", "code": "{spare}"}),
+    Route("GET", f"{BASE}/reports/{{report}}/themes/{{theme}}", "analyse", 200),
+    Route("POST", f"{BASE}/reports/{{report}}/themes/{{theme}}", "analyse", 302,
+          {"narrative": "What it shows."}),
+    Route("GET", f"{BASE}/reports/{{report}}/preview", "analyse", 200),
+    Route("POST", f"{BASE}/reports/{{report}}/delete", "analyse", 302, {"confirm": "yes"}),
+    Route("POST", f"{BASE}/reports/{{report}}/builds", "analyse", 302),
+    Route("GET", f"{BASE}/reports/{{report}}/builds/{{build}}", "analyse", 200),
+    Route("POST", f"{BASE}/reports/{{report}}/builds/{{build}}", "analyse", 200, {"format": "md"}),
 ]  # fmt: skip
 
 # Functions making a world's own objects for the routes above: (app, study_id, user_id) -> ids.
@@ -274,3 +288,24 @@ def _topics_and_suggestions(app: Flask, study_id: int, user_id: int) -> dict[str
 
 
 SETUP.append(_topics_and_suggestions)
+
+
+def _report(app: Flask, study_id: int, user_id: int) -> dict[str, str]:
+    """Make a findings report with one theme, built once, and a spare code (r3)."""
+    import datetime as dt
+
+    from survey.models import Study, User
+    from survey.services.reports import exporting, store, theme_edits
+    from tests.survey.coding.helpers import add_code
+
+    theme, spare = add_code(app, study_id, "Reported"), add_code(app, study_id, "Spare")
+    with app.app_context():
+        study, user = db.session.get(Study, study_id), db.session.get(User, user_id)
+        report = store.create_report(db.session, study, user, "Findings")
+        theme_edits.add_theme(db.session, study, user, report, theme)
+        built = exporting.build_report(db.session, study, user, report, today=dt.date(2026, 12, 1))
+        return {"report": report.public_id, "build": built.public_id, "theme": theme,
+                "spare": spare}  # fmt: skip
+
+
+SETUP.append(_report)

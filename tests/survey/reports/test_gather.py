@@ -1,7 +1,7 @@
 """Gathering a findings snapshot from the demo study: figures checked against the segment rows.
 
-Expected numbers come from the database rows read here (segments, case
-attributes, responses) or from the demo's published table (issue 10's map:
+Expected numbers come from the database rows read here (segments, the
+answer rows, responses) or from the demo's published table (issue 10's map:
 "Treated with kindness" 30 respondents, believed Yes 15 / Partly 10 / No 35),
 never from the code under test.
 """
@@ -12,10 +12,10 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from analysis.findings.snapshot import Snapshot
-from survey.models import Code, Response
+from survey.models import Answer, Code, CodingCase, CodingDocument, Response, Segment
 from survey.services.analysis.drafts import CATEGORY
 from survey.services.reports.choices import MAX_NARRATIVE, Choices
 from survey.services.reports.errors import (
@@ -26,8 +26,8 @@ from survey.services.reports.errors import (
 )
 from survey.services.reports.gather import check_known, gather
 from survey.services.reports.options import quote_options
+from survey.services.reports.themes import counted
 from tests.survey.reports.demo_site import (
-    attributes,
     build_site,
     cases_by_code,
     close,
@@ -82,35 +82,133 @@ def test_a_category_counts_each_respondent_with_any_of_its_codes_once(site):
     assert snapshot.themes[1].path == f"{TREATED} › Treated with kindness"
 
 
-def test_the_base_is_every_respondent_whose_words_were_coded(site):
+def _completed_ids(session, study) -> set[str]:
+    """Return the ids of the study's completed responses, straight from the response rows."""
+    return set(session.scalars(select(Response.id).where(
+        Response.study_id == study.id, Response.status == "completed")))  # fmt: skip
+
+
+def _having(session, study, name: str) -> set[str]:
+    """Return the completed responses whose case has a segment of code `name` (SQL rows)."""
+    rows = session.scalars(
+        select(Response.id)
+        .select_from(Segment)
+        .join(Code, Code.id == Segment.code_id)
+        .join(CodingDocument, CodingDocument.id == Segment.document_id)
+        .join(CodingCase, CodingCase.id == CodingDocument.case_id)
+        .join(Response, Response.id == CodingCase.response_id)
+        .where(Code.study_id == study.id, Code.name == name, Response.status == "completed")
+    )
+    return set(rows)
+
+
+def _gender(session, study) -> dict[str, str]:
+    """Return {completed response: its gender answer in words}, from the answer rows.
+
+    The words are the instrument's choice labels and the non-answer words the
+    closed-question tables use; a response without a gender row is "Not answered".
+    """
+    words = {'"woman"': "Woman", '"man"': "Man", '"non_binary"': "Non-binary",
+             '"self_describe"': "I describe myself in another way",
+             "prefer_not_to_say": "Prefer not to say"}  # fmt: skip
+    rows = session.execute(
+        select(Answer.response_id, Answer.value, Answer.code)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.study_id == study.id, Response.status == "completed",
+               Answer.item_id == "gender")
+    )  # fmt: skip
+    found = {rid: words[code or value] for rid, value, code in rows}
+    return {rid: found.get(rid, "Not answered") for rid in _completed_ids(session, study)}
+
+
+def test_the_base_is_every_completed_response(site):
     with site.session() as (session, study, analyst):
         guids = code_guids(session, study)
         snapshot = gather(session, study, analyst, _choices(guids), today=DAY).snapshot
-        coded = set().union(*cases_by_code(session, study).values())
-    assert {theme.base for theme in snapshot.themes} == {len(coded)}
+        completed = session.scalar(select(func.count()).select_from(Response).where(
+            Response.study_id == study.id, Response.status == "completed"))  # fmt: skip
+    assert {theme.base for theme in snapshot.themes} == {completed} == {snapshot.study.responses}
 
 
-def test_breakdowns_split_the_base_and_the_theme_by_each_case_answer(site):
+def test_breakdown_groups_are_the_closed_question_table_counts(site):
     with site.session() as (session, study, analyst):
         guids = code_guids(session, study)
-        snapshot = gather(session, study, analyst, _choices(guids), today=DAY).snapshot
-        by_code = cases_by_code(session, study)
-        answers = {
-            case: a.get("gender", "No answer") for case, a in attributes(session, study).items()
-        }
-    coded = set().union(*by_code.values())
+        choices = _choices(guids, item_ids=("gender", "believed"))
+        snapshot = gather(session, study, analyst, choices, today=DAY).snapshot
+        gender = _gender(session, study)
+        kind = _having(session, study, "Treated with kindness")
     kindness = next(t for t in snapshot.themes if t.name == "Treated with kindness")
     (split,) = kindness.breakdowns
-    totals = Counter(answers[case] for case in coded)
-    having = Counter(answers[case] for case in by_code["Treated with kindness"])
+    totals, having = Counter(gender.values()), Counter(gender[rid] for rid in kind)
     assert split.question == "What is your gender?"
+    assert set(totals) <= set(split.answers)
     assert dict(zip(split.answers, split.totals, strict=True)) == {
         a: totals.get(a, 0) for a in split.answers
     }
     assert dict(zip(split.answers, split.counts, strict=True)) == {
         a: having.get(a, 0) for a in split.answers
     }
-    assert sum(split.totals) == len(coded) and sum(split.counts) == kindness.respondents
+    assert sum(split.totals) == kindness.base and sum(split.counts) == kindness.respondents == 30
+    table = next(q for q in snapshot.questions if q.item_id == "gender")
+    assert [(row.label, row.count) for row in table.rows] == list(
+        zip(split.answers, split.totals, strict=True)
+    )
+
+
+def test_a_completed_response_nobody_coded_is_in_the_base_and_its_group_without_the_theme(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        kind = sorted(_having(session, study, "Treated with kindness"))
+        detached, unfinished = (session.get(Response, rid) for rid in kind[:2])
+        version = detached.instrument_version_id
+        # A completed response with no coding case: its case now stands alone, as
+        # interview notes do, so its codings count for nobody.
+        session.execute(update(CodingCase).where(CodingCase.response_id == detached.id)
+                        .values(response_id=None))  # fmt: skip
+        unfinished.status = "in_progress"  # an unfinished response with a coded case
+        planted, silent = (
+            Response(study_id=study.id, instrument_version_id=version, status="completed",
+                     language="en", completed_on=DAY)
+            for _ in range(2)
+        )  # fmt: skip
+        session.add_all([planted, silent])
+        session.flush()
+        session.add_all([
+            Answer(response_id=planted.id, item_id="gender", value='"man"'),
+            Answer(response_id=silent.id, item_id="gender", code="prefer_not_to_say"),
+            CodingCase(study_id=study.id, response_id=silent.id, attributes_json="{}"),
+        ])  # fmt: skip
+        session.flush()
+        ids = planted.id, silent.id, detached.id, unfinished.id
+        try:
+            choices = _choices(guids, item_ids=("gender",))
+            gathered = gather(session, study, analyst, choices, today=DAY)
+            base, pairs, outside = counted(session, study, analyst)
+            completed, gender = _completed_ids(session, study), _gender(session, study)
+            kind_now = _having(session, study, "Treated with kindness")
+        finally:
+            session.rollback()
+        assert session.scalar(select(func.count()).select_from(Response).where(
+            Response.study_id == study.id)) == 60  # fmt: skip
+    planted_id, silent_id, detached_id, unfinished_id = ids
+    assert base == completed and {planted_id, silent_id, detached_id} <= base
+    assert unfinished_id not in base and outside == 2
+    assert not {rid for rid, _ in pairs} & set(ids)
+    assert kind_now == set(kind) - {detached_id, unfinished_id}
+    snapshot = gathered.snapshot
+    kindness = next(t for t in snapshot.themes if t.name == "Treated with kindness")
+    assert kindness.base == len(completed) == snapshot.study.responses
+    assert kindness.respondents == len(kind_now) == 28
+    (split,) = kindness.breakdowns
+    groups = dict(zip(split.answers, split.totals, strict=True))
+    with_theme = dict(zip(split.answers, split.counts, strict=True))
+    assert groups == {a: Counter(gender.values()).get(a, 0) for a in split.answers}
+    assert groups["Prefer not to say"] == 1 and with_theme["Prefer not to say"] == 0
+    assert with_theme == {a: Counter(gender[r] for r in kind_now).get(a, 0) for a in split.answers}
+    assert gender[planted_id] == "Man" and gender[silent_id] == "Prefer not to say"
+    (table,) = snapshot.questions
+    assert {row.label: row.count for row in table.rows} == groups
+    assert any("2 coded cases are not a completed response" in n for n in gathered.notes)
 
 
 def test_related_themes_count_respondents_with_both(site):
