@@ -211,7 +211,8 @@ def _question(question: FrequencyFacts, k: int, small: bool) -> Section:
     chart = Chart(
         title=f"{heading}: share of respondents",
         labels=labels,
-        values=tuple(None if p is None else p.value for p in percents),
+        # Whole percents, as the table and the alt text print them: one figure everywhere.
+        values=tuple(None if p is None else float(round(p.value)) for p in percents),
         unit="%",
         alt=alt,
         table=table,

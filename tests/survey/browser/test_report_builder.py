@@ -8,6 +8,7 @@ WCAG checks, and the Content-Security-Policy blocks nothing on the way.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from instruments import load_library
 from survey.extensions import db
 from survey.services.coding import demo
 from tests.factories import STAFF_PASSWORD
+from tests.survey.browser.conftest import SCREENSHOTS
 from tests.survey.browser.pages import press
 from tests.survey.browser.test_accessibility import RUN_AXE, WCAG_TAGS, describe
 from tests.survey.coding.helpers import coder
@@ -27,6 +29,9 @@ NARRATIVE = "Many were not believed when they first spoke to the police."
 
 
 def _axe(page, axe_source: str, where: str) -> None:
+    if os.environ.get("HEARD_SCREENSHOTS") == "1":  # for a person to look at (not in git)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"report-{where.replace(' ', '-')}.png", full_page=True)
     page.evaluate(axe_source)
     violations = page.evaluate(RUN_AXE, WCAG_TAGS)
     assert not violations, f"{where}:\n{describe(violations)}"
