@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.disclosure import ProtectionError, suppress, suppress_with_margins
+from analysis.disclosure import ProtectionError, suppress_with_margins
 from analysis.findings.document import Hidden, Percent, Shown
 
 Count = Shown | Hidden
@@ -68,6 +68,63 @@ def frequency(counts: Sequence[int], k: int) -> tuple[list[Count], Count]:
     return values[:-1], values[-1]
 
 
+# How a snapshot labels the completed responses a question was never shown to
+# (survey.services.review.NON_ANSWER_WORDS["not_shown"]; "(not_shown)" is added
+# when a choice has the same label). Older wording "Not shown" is read too.
+NOT_ASKED_LABELS = ("Not asked", "Not shown")
+
+
+def not_asked(labels: Sequence[str]) -> int | None:
+    """Return the position of the row of respondents not asked the question, if there is one."""
+    for i, label in enumerate(labels):
+        text = str(label).strip()
+        if text in NOT_ASKED_LABELS or text.endswith("(not_shown)"):
+            return i
+    return None
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A single-answer question's groups as published, and the respondents asked it.
+
+    `cells` has one entry per answer, the not-asked row included (a report
+    never prints that row, but "asked" and the total give it away, so it is
+    protected as if printed).
+    """
+
+    cells: list[Count]
+    asked: Count
+    total: Count
+
+
+def answers(counts: Sequence[int], missing: int | None, k: int) -> Answers:
+    """Protect a single-answer question's counts among every completed response.
+
+    `counts` holds every answer's count (they add up to the completed
+    responses, N, which the report publishes); `missing` is the position of
+    the not-asked row, if any. "Asked" and "not asked" are one line with
+    total N, protected first: neither may be 1 to k-1, so "asked" is hidden
+    whenever N minus it is. Only when "asked" is shown are the answers
+    protected, as a line whose total is "asked".
+    """
+    if not counts or min(counts) < 0:
+        raise Withheld("no answers, or a negative count")
+    total = sum(counts)
+    line = prevalence(total - (counts[missing] if missing is not None else 0), total, k)
+    if not isinstance(line.count, Shown):
+        cells: list[Count] = [Hidden(k) for _ in counts]
+        if missing is not None:
+            cells[missing] = line.rest
+        return Answers(cells, line.count, line.base)
+    given = [count for i, count in enumerate(counts) if i != missing]
+    shown, asked = frequency(given, k) if given else ([], Shown(0))
+    if asked != line.count:
+        raise Withheld("the answers cannot be shown without hiding how many were asked")
+    if missing is not None:
+        shown.insert(missing, line.rest)
+    return Answers(shown, line.count, line.base)
+
+
 def _published(line: Line) -> pd.Series:
     """Return a line's two cells as published totals (pd.NA where hidden)."""
     cells = [c.count if isinstance(c, Shown) else pd.NA for c in (line.count, line.rest)]
@@ -75,18 +132,30 @@ def _published(line: Line) -> pd.Series:
 
 
 def breakdown(
-    counts: Sequence[int], totals: Sequence[int], theme: Line, k: int
+    counts: Sequence[int],
+    totals: Sequence[int],
+    theme: Line,
+    k: int,
+    missing: int | None = None,
 ) -> tuple[list[Count], list[Count]]:
     """Protect the theme's count in each group, knowing the groups' sizes and the theme's line.
 
-    Returns (with the theme, group size) per group. Raises Withheld when the
-    numbers do not add up or no set of cells can protect a small count.
+    The groups' sizes are published as the question's own table publishes
+    them (`answers`; `missing` is the position of the not-asked group), so
+    the two tables hide the same counts. Returns (with the theme, group size)
+    per group. Raises Withheld when the numbers do not add up, the number
+    asked is hidden, or no set of cells can protect a small count.
     """
     if len(counts) != len(totals) or any(not 0 <= c <= t for c, t in zip(counts, totals)):
         raise Withheld("the breakdown's counts do not fit its groups")
     if not isinstance(theme.base, Shown) or sum(totals) != theme.base.count:
         raise Withheld("the groups do not add up to the theme's base")
-    groups = suppress(pd.Series(list(totals), dtype="int64"), k)
+    published = answers(totals, missing, k)
+    if not isinstance(published.asked, Shown):
+        raise Withheld("the number of respondents asked the question is hidden")
+    groups = pd.Series(
+        [c.count if isinstance(c, Shown) else pd.NA for c in published.cells], dtype="Int64"
+    )
     table = pd.DataFrame(
         {"with": list(counts), "without": [t - c for c, t in zip(counts, totals)]}, dtype="int64"
     )

@@ -120,7 +120,8 @@ def _breakdown(theme: ThemeFacts, facts: Breakdown, line: Line, k: int) -> Secti
     """Return the table of the theme by one closed question, or why it is not shown."""
     heading = f"By {plain(facts.question)}"
     try:
-        cells, sizes = _protect.breakdown(facts.counts, facts.totals, line, k)
+        missing = _protect.not_asked(facts.answers)
+        cells, sizes = _protect.breakdown(facts.counts, facts.totals, line, k, missing)
     except Withheld:
         note = (
             f"This breakdown is not shown: it cannot be shown without revealing a group of "

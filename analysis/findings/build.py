@@ -82,7 +82,7 @@ def build(snapshot: Snapshot) -> Document:
                 (Paragraph(("How completed responses answered questions with set answers.",)),),
             )
         )
-        sections += [_question(question, k, small) for question in snapshot.questions]
+        sections += [_question(question, study, small) for question in snapshot.questions]
     sections += method_sections(snapshot)
     sections.append(support_section(snapshot))
     title = TitleBlock(
@@ -173,29 +173,49 @@ def _fieldwork(study: StudyFacts) -> list[Block]:
     return [Paragraph(("Completed responses: ", total, ".")), table]
 
 
-def _question(question: FrequencyFacts, k: int, small: bool) -> Section:
-    """Return a closed question's chart of shares and its frequency table, or why not."""
+def _question(question: FrequencyFacts, study: StudyFacts, small: bool) -> Section:
+    """Return a closed question's chart of shares and its frequency table, or why not.
+
+    The completed responses (N) are published in the study summary, so the
+    respondents asked and those not asked are one line with total N: "asked"
+    is shown only when neither is 1 to k-1, and the not-asked row is never
+    printed in the table (N minus "asked" gives it).
+    """
+    k = study.threshold
     heading = plain(question.question) or plain(question.item_id)
     if small:
         note = f"No numbers are shown: the study has fewer than {k} responses."
         return Section(heading, 3, (Note((note,)),))
     try:
-        rows, total = (_multiple if question.multiple else _single)(question, k)
+        kept, rows, asked = (_multiple if question.multiple else _single)(question, study)
+    except _Unfit:
+        note = "No numbers are shown: the answers recorded do not add up to the responses."
+        return Section(heading, 3, (Note((note,)),))
     except Withheld:
         note = "No numbers are shown: they cannot be shown without revealing a small group."
         return Section(heading, 3, (Note((note,)),))
-    if not isinstance(total, Shown):
-        note = f"No numbers are shown: fewer than {k} respondents were asked this question."
+    if not isinstance(asked, Shown):
+        not_asked = study.responses - question.base
+        if 0 < question.base < k or not 0 < not_asked < k:
+            note = f"No numbers are shown: fewer than {k} respondents were asked this question."
+        else:
+            note = (
+                f"No numbers are shown: fewer than {k} of the completed responses were not "
+                "asked this question, and the number asked would count them."
+            )
         return Section(heading, 3, (Note((note,)),))
-    labels = tuple(plain(row.label) for row in question.rows)
-    percents = [_protect.share(count, total) for count in rows]
+    if asked.count == 0:
+        note = "No numbers are shown: no respondent was asked this question."
+        return Section(heading, 3, (Note((note,)),))
+    labels = tuple(plain(row.label) for row in kept)
+    percents = [_protect.share(count, asked) for count in rows]
     kind = "choices" if question.multiple else "respondents"
     table = Table(
         caption=f"{heading}: answers given",
         headers=("Answer", "Choices" if question.multiple else "Respondents", "Share"),
         rows=(
             *((label, count, p or "hidden") for label, count, p in zip(labels, rows, percents)),
-            ("Respondents asked", total, ""),
+            ("Respondents asked", asked, ""),
         ),
         numeric=(False, True, True),
         note=HIDDEN_NOTE.format(k=k),
@@ -231,18 +251,45 @@ def _question(question: FrequencyFacts, k: int, small: bool) -> Section:
     return Section(heading, 3, tuple(blocks))
 
 
-def _single(question: FrequencyFacts, k: int):
-    """Protect a single-choice question's frequencies; the total is of the rows."""
+class _Unfit(Withheld):
+    """A question's counts do not fit the completed responses (the report says so)."""
+
+
+def _split(question: FrequencyFacts, study: StudyFacts) -> int | None:
+    """Return the not-asked row's position, checking it holds N minus the respondents asked.
+
+    The row is found by its label alone, as a breakdown by the same question
+    finds its group, so the two tables protect the same counts.
+    """
     counts = [row.count for row in question.rows]
-    if not counts or min(counts) < 0:
-        raise Withheld("no answers, or a negative count")
-    return _protect.frequency(counts, k)
+    if not counts or min(counts) < 0 or not 0 <= question.base <= study.responses:
+        raise _Unfit("no answers, a negative count or more asked than completed")
+    missing = _protect.not_asked([row.label for row in question.rows])
+    if (counts[missing] if missing is not None else 0) != study.responses - question.base:
+        raise _Unfit("the not-asked row is not the completed responses minus those asked")
+    return missing
 
 
-def _multiple(question: FrequencyFacts, k: int):
-    """Protect each answer of a multiple-choice question as a count within the base."""
-    base = _protect.single(question.base, k)
-    if not isinstance(base, Shown):
-        return [], base
-    counts = [_protect.prevalence(row.count, question.base, k).count for row in question.rows]
-    return [c if isinstance(c, Shown) else Hidden(k) for c in counts], base
+def _single(question: FrequencyFacts, study: StudyFacts):
+    """Protect a single-choice question within every completed response; return the rows shown."""
+    missing = _split(question, study)
+    counts = [row.count for row in question.rows]
+    if sum(counts) != study.responses:
+        raise _Unfit("the answers do not add up to the completed responses")
+    published = _protect.answers(counts, missing, study.threshold)
+    kept = [i for i in range(len(counts)) if i != missing]
+    return [question.rows[i] for i in kept], [published.cells[i] for i in kept], published.asked
+
+
+def _multiple(question: FrequencyFacts, study: StudyFacts):
+    """Protect each answer of a multiple-choice question as a count within those asked."""
+    k = study.threshold
+    missing = _split(question, study)
+    kept = [row for i, row in enumerate(question.rows) if i != missing]
+    asked = _protect.prevalence(question.base, study.responses, k).count
+    if not isinstance(asked, Shown):
+        return kept, [], asked
+    if any(row.count > question.base for row in kept):
+        raise _Unfit("an answer was chosen by more respondents than were asked")
+    counts = [_protect.prevalence(row.count, question.base, k).count for row in kept]
+    return kept, [c if isinstance(c, Shown) else Hidden(k) for c in counts], asked

@@ -210,3 +210,110 @@ def test_facts_that_do_not_fit_give_a_document_not_an_error(snapshot):
     document = build(snapshot)
     assert all(n == 0 or n >= 10 for _, n in shown_counts(document))
     assert to_html(document) and to_markdown(document) and to_docx(document)
+
+
+# Questions not shown to everyone (review of issue 10, F2): the completed responses (N) are
+# published, so "Respondents asked" and N give the number not asked; the two are one line.
+
+
+@pytest.mark.parametrize(
+    ("seed", "not_asked"), [(s, m) for s in range(4) for m in (0, 3, 9, 10, 14, 40)]
+)
+def test_no_small_count_can_be_worked_out_from_questions_asked_of_some(seed, not_asked):
+    n = 60 + 11 * seed
+    snapshot = respondents_snapshot(seed, n, (0.5, 0.2, 0.6), not_asked=not_asked)
+    system = published_system(snapshot, build(snapshot))
+    assert "B" in system.published
+    if not 0 < not_asked < 10:  # "asked" is shown, and checked against the truth
+        assert {"A:route", "A:help"} <= system.published
+    else:
+        assert not {"A:route", "A:help"} & system.published
+    assert system.exposed(10) == {}
+
+
+def test_the_attacker_model_of_questions_is_not_vacuous():
+    """Printing the true number asked beside N exposes the few not asked."""
+    snapshot = respondents_snapshot(0, 60, (0.5,), not_asked=3)
+    system = published_system(snapshot, build(snapshot))
+    system.publish("A:help")
+    assert system.exposed(10) == {"G:help:Not asked": 3}
+
+
+def asked_of_some(multiple, asked, rows, n=60):
+    """Return the sample snapshot with one question shown to `asked` of `n` respondents."""
+    facts = FrequencyFacts(
+        "q",
+        "Which helped?",
+        multiple,
+        tuple(FrequencyRow(label, count, label.startswith("Not ")) for label, count in rows),
+        asked,
+    )
+    snapshot = sample_snapshot(questions=(facts,))
+    study = dataclasses.replace(snapshot.study, responses=n, months=(("2026-10", n),))
+    return dataclasses.replace(snapshot, study=study)
+
+
+def question_blocks(snapshot):
+    return section(build(snapshot), "Which helped?").blocks
+
+
+@pytest.mark.parametrize("label", ["Not asked", "Not shown"])
+def test_few_not_asked_hide_the_number_asked_and_say_why(label):
+    for multiple, rows in (
+        (True, (("Food", 30), ("Housing", 40), (label, 3))),
+        (False, (("Food", 30), ("Housing", 27), (label, 3))),
+    ):
+        blocks = question_blocks(asked_of_some(multiple, 57, rows))
+        assert len(blocks) == 1 and isinstance(blocks[0], Note)
+        assert "fewer than 10 of the completed responses were not asked" in blocks[0].parts[0]
+        assert "57" not in blocks[0].parts[0]
+
+
+def test_the_not_asked_row_is_never_printed_and_asked_is_the_true_number():
+    for multiple, rows in (
+        (True, (("Food", 30), ("Housing", 40), ("Not answered", 5), ("Not asked", 12))),
+        (False, (("Food", 20), ("Housing", 28), ("Not answered", 0), ("Not asked", 12))),
+    ):
+        chart = next(
+            b for b in question_blocks(asked_of_some(multiple, 48, rows)) if isinstance(b, Chart)
+        )
+        labels = [row[0] for row in chart.table.rows]
+        assert "Not asked" not in labels and "Not asked" not in chart.labels
+        assert chart.table.rows[-1] == ("Respondents asked", Shown(48), "")
+    single = asked_of_some(False, 48, (("Food", 20), ("Housing", 28), ("Not asked", 12)))
+    chart = question_blocks(single)[0]
+    # Shares are of those asked: 20 of 48 is 42%, not 20 of 60.
+    assert chart.table.rows[0] == ("Food", Shown(20), Percent(100 * 20 / 48))
+
+
+def test_more_not_asked_than_asked_still_shows_the_answers():
+    rows = (("Food", 12), ("Housing", 0), ("Not asked", 48))
+    blocks = question_blocks(asked_of_some(True, 12, rows))
+    chart = next(b for b in blocks if isinstance(b, Chart))
+    assert [row[1] for row in chart.table.rows] == [Shown(12), Shown(0), Shown(12)]
+
+
+def test_few_asked_say_so():
+    rows = (("Food", 5), ("Housing", 2), ("Not asked", 53))
+    for multiple in (True, False):
+        note = question_blocks(asked_of_some(multiple, 7, rows))[0]
+        assert (
+            note.parts[0]
+            == "No numbers are shown: fewer than 10 respondents were asked this question."
+        )
+
+
+def test_a_not_asked_row_that_does_not_fit_is_not_printed():
+    # The row says 3 were not asked, but N - asked is 10: the counts do not fit.
+    rows = (("Food", 30), ("Housing", 40), ("Not asked", 3))
+    note = question_blocks(asked_of_some(True, 50, rows))[0]
+    assert "do not add up" in note.parts[0]
+
+
+def test_a_breakdown_by_a_question_few_were_not_asked_is_withheld():
+    snapshot = respondents_snapshot(2, 70, (0.5,), not_asked=4)
+    document = build(snapshot)
+    by_route = section(document, "By Route", after="Theme 0")
+    assert isinstance(by_route.blocks[0], Note)
+    system = published_system(snapshot, document)
+    assert system.exposed(10) == {}
