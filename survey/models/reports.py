@@ -13,7 +13,7 @@ deleted is noticed, named to the analyst and removed; a quote points at its
 segment with ON DELETE SET NULL, so a quote whose response was withdrawn (or
 whose coding was removed) is noticed in the same way. A build keeps the
 snapshot it was built from (sealed: it holds the quotes), so an export can be
-rebuilt identically; dates are kept to the day.
+rebuilt identically, and the day it was last exported; dates are kept to the day.
 """
 
 from __future__ import annotations
@@ -114,3 +114,6 @@ class ReportBuild(db.Model):
     built_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the snapshot's JSON
     snapshot: Mapped[str] = mapped_column(SealedText("report_build.snapshot"))
+    # The last day it was downloaded (None: never). The next export of the study is compared
+    # with the builds already out, so two builds a few responses apart never both leave.
+    exported_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -12,7 +12,8 @@ here, in the same transaction as the deletion:
   withdrawn documents (`coding.passages`: six consecutive words, forty
   characters, or a whole short answer, compared after case and space
   folding); the passage becomes "[withdrawn]" and the rest stays. So do
-  findings reports' introductions and theme narratives. The log's
+  findings reports' titles and introductions and their themes' names and
+  narratives. The log's
   states of segments on the withdrawn documents lose their memo and their
   document's GUID (``"deleted"``).
 - **Findings reports.** A chosen quote points at its segment with ON DELETE

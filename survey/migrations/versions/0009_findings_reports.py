@@ -48,6 +48,7 @@ def upgrade():
     sa.Column('built_by', sa.Integer(), nullable=True),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('snapshot', sa.Text(), nullable=False),
+    sa.Column('exported_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['built_by'], ['staff_user.id'], name=op.f('fk_report_build_built_by_staff_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_report_build_report_id_report'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_report_build_study_id_study'), ondelete='CASCADE'),

@@ -1,8 +1,12 @@
 """What the report builder page shows: the choices so far and what else may be chosen.
 
-`editor` first tidies the report (`store.tidy`: themes whose code was deleted,
-quotes whose passage is gone) and returns what it removed as notes for the
-analyst, with a note for each theme that has no coded passage at all.
+`editor` only reads (a GET changes nothing): what vanished since the analyst
+last looked (themes whose code was deleted, quotes whose passage is gone) is
+named in notes (`store.vanished`) and removed by the report's next form
+(`store.tidy`), with a note for each theme that has no coded passage at all.
+The codes offered as new themes leave out those a report may not hold beside
+a chosen theme: the codes under it and the categories above it
+(`themes.nested_refusal`).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class Option:
     depth: int = 0
     first: bool = False
     last: bool = False
+    nested: bool = False  # a code under a chosen theme, or a category above one: not addable
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,25 @@ def descendants(lines: list[CodeLine], code_id: int) -> set[int]:
             depth = line.depth
             found.add(line.id)
     return found
+
+
+def _nested(lines: list[CodeLine], chosen: set[str]) -> set[int]:
+    """Return the codes a theme cannot be made of: under a chosen theme, or above one.
+
+    `lines` are in tree order, so a line's ancestors are the lines on the
+    stack of shallower lines before it.
+    """
+    found: set[int] = set()
+    above: list[CodeLine] = []
+    for line in lines:
+        while above and above[-1].depth >= line.depth:
+            above.pop()
+        if any(a.guid in chosen for a in above):
+            found.add(line.id)
+        if line.guid in chosen:
+            found.update(a.id for a in above)
+        above.append(line)
+    return found - {line.id for line in lines if line.guid in chosen}
 
 
 def _segments(session: Session, codes: set[int]) -> int:
@@ -148,11 +172,12 @@ def _questions(session: Session, study: Study, report: Report) -> tuple[list[Opt
 
 
 def editor(session: Session, study: Study, user: User, report: Report) -> Editor:
-    """Return the builder page's view of `report` (after tidying it)."""
-    notes = store.tidy(session, study, user, report)
+    """Return the builder page's view of `report` (reading only: a GET changes nothing)."""
+    notes = store.vanished(session, report)
     lines = codebook(session, study)
     themes = _themes(session, report, lines)
     chosen = {t.guid for t in themes}
+    nested = _nested(lines, chosen)
     notes += [
         f"“{t.name}” has no coded passages yet: the report will say that no respondent"
         " was coded with it."
@@ -172,6 +197,7 @@ def editor(session: Session, study: Study, user: User, report: Report) -> Editor
                 line.name if line.codable else f"{line.name} (category)",
                 line.guid in chosen,
                 line.depth,
+                nested=line.id in nested,
             )
             for line in lines
         ],

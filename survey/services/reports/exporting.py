@@ -5,11 +5,18 @@ the snapshot with its fingerprint as a `ReportBuild` (sealed: it holds the
 quotes); the same snapshot is never stored twice for a report. `export`
 rebuilds the document from the stored snapshot, so an export can be made
 again identically, runs the safety check (`safety.check`: identifiers
-left in any text the reader sees, a count under the threshold) and refuses
-with `ExportBlocked` and the list of problems, or returns the file's name,
-type and bytes. Every export is audited (``report.export``: who, which
-report, the format, the fingerprint's start; the audit row gives when) and
-recorded as a view of respondents' words (``coding.read_text``).
+left in any text the reader sees, a count under the threshold) and the
+checks of what changed since the build (`freshness`: a quote that may no
+longer be quoted as kept, another exported build a few responses apart),
+and refuses with `ExportBlocked` and the list of problems, or returns the
+file's name, type and bytes. The file's name holds the study's slug, the
+build's (checked) title and its fingerprint, never the report's live title.
+Every export is audited (``report.export``: who, which report, the format,
+the fingerprint's start; the audit row gives when), recorded as a view of
+respondents' words (``coding.read_text``) and on the build (`exported_on`).
+
+`preview` shows the report as it would be built today, with the problems a
+build would have, and writes nothing but the record of reading (a GET).
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ from analysis.findings.document import Document
 from analysis.findings.snapshot import Snapshot, fingerprint
 from survey.extensions import write_transaction
 from survey.models import Report, ReportBuild, Study, User
+from survey.models.studies import today as today_
 from survey.services import audit
 from survey.services.coding import reading
-from survey.services.reports import safety, store
+from survey.services.reports import freshness, safety, store
 from survey.services.reports.errors import ChoicesInvalid, ReportError
 from survey.services.reports.gather import gather
 
@@ -79,9 +87,15 @@ class Checked:
     notes: tuple[str, ...]
 
 
-def _snapshot(session: Session, study: Study, user: User, report: Report, day: dt.date):
-    """Return the snapshot of the report's choices as of `day` (tidied first) and the notes."""
-    notes = store.tidy(session, study, user, report)
+def _snapshot(
+    session: Session, study: Study, user: User, report: Report, day: dt.date, *, tidy: bool
+):
+    """Return the snapshot of the report's choices as of `day` and the notes.
+
+    With `tidy` the vanished themes and quotes are deleted first (a POST);
+    without, they are only named (a GET): either way they are not gathered.
+    """
+    notes = store.tidy(session, study, user, report) if tidy else store.vanished(session, report)
     gathered = gather(session, study, user, store.choices_of(session, report), today=day)
     return gathered.snapshot, (*notes, *gathered.notes)
 
@@ -90,7 +104,7 @@ def build_report(
     session: Session, study: Study, user: User, report: Report, *, today: dt.date
 ) -> ReportBuild:
     """Gather the report's data as of `today` and store it as a build (or return the same one)."""
-    snapshot, _ = _snapshot(session, study, user, report, today)
+    snapshot, _ = _snapshot(session, study, user, report, today, tidy=True)
     print_ = fingerprint(snapshot)
     same = session.scalar(
         select(ReportBuild).where(
@@ -130,12 +144,17 @@ def build_of(session: Session, study: Study, report: Report, guid: str) -> Repor
     return found
 
 
-def check(session: Session, study: Study, made: ReportBuild) -> Checked:
-    """Rebuild a stored build's document and run the safety check over it."""
+def check(session: Session, study: Study, made: ReportBuild, viewer: User) -> Checked:
+    """Rebuild a stored build's document and run the safety and freshness checks over it."""
     snapshot = Snapshot.from_json(made.snapshot)
     document = build(snapshot)
-    found = safety.check(session, study, snapshot, document)
-    return Checked(made, snapshot, document, list(found), snapshot.notes)
+    found = [
+        *safety.check(session, study, snapshot, document),
+        *freshness.stale_quotes(session, study, viewer, snapshot),
+        *freshness.moved_responses(session, study, snapshot, build_id=made.id),
+    ]
+    notes = (*snapshot.notes, *freshness.version_notes(snapshot))
+    return Checked(made, snapshot, document, found, notes)
 
 
 def _render(document: Document, fmt: str) -> bytes:
@@ -156,54 +175,67 @@ def _quotes(snapshot: Snapshot) -> int:
     return sum(len(theme.quotes) for theme in snapshot.themes)
 
 
-def _filename(study: Study, report: Report, made: ReportBuild, ext: str) -> str:
-    """Return a plain ASCII file name: study, report title, fingerprint's start."""
-    title = re.sub(r"[^a-z0-9]+", "-", report.title.lower()).strip("-")[:40] or "report"
-    return f"{study.slug}-{title}-{made.fingerprint[:8]}.{ext}"
+def _filename(study: Study, snapshot: Snapshot, made: ReportBuild, ext: str) -> str:
+    """Return a plain ASCII file name: study, the build's checked title, fingerprint's start."""
+    title = re.sub(r"[^a-z0-9]+", "-", snapshot.settings.title.lower()).strip("-")[:40]
+    return f"{study.slug}-{title or 'report'}-{made.fingerprint[:8]}.{ext}"
 
 
 def export(
-    session: Session, study: Study, user: User, made: ReportBuild, fmt: str
+    session: Session,
+    study: Study,
+    user: User,
+    made: ReportBuild,
+    fmt: str,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[str, str, bytes]:
     """Return (file name, media type, bytes) of a stored build in `fmt`, if it passes the check."""
     if fmt not in FORMATS:
         raise ChoicesInvalid("Choose one of the formats listed: HTML, Word (DOCX) or Markdown.")
-    checked = check(session, study, made)
+    checked = check(session, study, made, user)
     if checked.problems:
         raise ExportBlocked(checked.problems)
     _, mimetype, ext = FORMATS[fmt]
     content = _render(checked.document, fmt)
     report = session.get(Report, made.report_id)
     with write_transaction(session):
+        made.exported_on = today or today_()
         audit.record(
             session, user, "report.export", report,
             format=fmt, build=made.public_id, fingerprint=made.fingerprint[:12],
         )  # fmt: skip
         reading.note_view(session, user, study, "report", report, texts=_quotes(checked.snapshot))
-    return _filename(study, report, made, ext), mimetype, content
+    return _filename(study, checked.snapshot, made, ext), mimetype, content
 
 
 @dataclass(frozen=True)
 class Preview:
-    """The report as it would be built now: its body as safe HTML, and notes."""
+    """The report as it would be built now: its body as safe HTML, notes and safety problems."""
 
     body: Markup
     notes: tuple[str, ...]
     quotes: int
+    problems: tuple
 
 
 def preview(
     session: Session, study: Study, user: User, report: Report, *, today: dt.date
 ) -> Preview:
-    """Return the report's document as of `today`, without storing it, to show in a staff page."""
+    """Return the report's document as of `today` and what would block it, storing nothing."""
     from analysis.findings.render_html import to_html
 
-    snapshot, notes = _snapshot(session, study, user, report, today)
-    body = page_body(to_html(build(snapshot)))
+    snapshot, notes = _snapshot(session, study, user, report, today, tidy=False)
+    document = build(snapshot)
+    problems = (
+        *safety.check(session, study, snapshot, document),
+        *freshness.moved_responses(session, study, snapshot),
+    )
+    body = page_body(to_html(document))
     shown = _quotes(snapshot)
     if shown:
         reading.record_view(session, user, study, "report", report, texts=shown)
-    return Preview(body, tuple(dict.fromkeys(notes)), shown)
+    return Preview(body, tuple(dict.fromkeys(notes)), shown, problems)
 
 
 def page_body(page: str) -> Markup:

@@ -8,6 +8,7 @@ database gives the same facts.
 from __future__ import annotations
 
 import importlib.metadata
+import platform
 from collections import Counter
 from dataclasses import dataclass
 
@@ -50,7 +51,8 @@ __all__ = [
     "versions",
 ]
 
-LIBRARIES = ("heard", "numpy", "pandas", "Pillow", "python-docx")  # what shapes the output
+# What shapes the output: the counts (numpy, pandas) and the files (python-docx on lxml, Pillow).
+LIBRARIES = ("heard", "numpy", "pandas", "Pillow", "python-docx", "lxml")
 NOT_SHOWN = "not_shown"
 
 
@@ -238,8 +240,8 @@ def support_facts(study: Study) -> tuple[SupportFacts, ...]:
 
 
 def versions() -> tuple[tuple[str, str], ...]:
-    """Return (library, version) of Heard and the libraries that shape a report's output."""
-    found = []
+    """Return (library, version) of Python, Heard and the libraries that shape a report's output."""
+    found = [("Python", platform.python_version())]
     for name in LIBRARIES:
         try:
             found.append((name, importlib.metadata.version(name)))

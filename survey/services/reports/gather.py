@@ -2,13 +2,15 @@
 
 `gather` takes what the analyst chose (`choices.Choices`) and returns the
 `analysis.findings.snapshot.Snapshot` with notes for the analyst: a theme
-deleted since it was chosen is left out, a chosen quote whose respondent
-withdrew or asked not to be quoted disappears, coded cases that are not a
-completed response count toward no theme, and each note says so. Every count
-of people is among the study's completed responses (`themes`): the themes'
-base, every breakdown and every closed question's table. The
-same database, choices and day give an equal snapshot: everything is read in
-report order or sorted by public ids and names, never by row ids.
+deleted since it was chosen is left out, and so is a theme that sits under
+another chosen theme in the codebook (their difference would count a few
+people: `themes`); a chosen quote whose respondent withdrew or asked not to
+be quoted disappears; coded cases that are not a completed response count
+toward no theme; and each note says so. Every count of people is among the
+study's completed responses (`themes`): the themes' base, every breakdown
+and every closed question's table. The same database, choices and day give
+an equal snapshot: everything is read in report order or sorted by public
+ids and names, never by row ids.
 
 `check_known` is the strict check the builder runs when the analyst saves
 their choices: an id that is not on the study raises a named error.
@@ -53,6 +55,7 @@ from survey.services.reports.themes import (
     Tree,
     breakdown,
     counted,
+    nested_refusal,
     related,
     respondents_with,
 )
@@ -79,6 +82,10 @@ def check_known(session: Session, study: Study, viewer: User, choices: Choices) 
     for guid in choices.theme_ids:
         if guid not in tree.by_guid:
             raise ThemeNotFound(guid)
+    nodes = [tree.by_guid[guid] for guid in choices.theme_ids]
+    for node in nodes:
+        if _above(tree, node, nodes):
+            raise ChoicesInvalid(nested_refusal(node.name))
     single = {q.item_id for q in attribute_questions(study)}
     closed = {q.item_id for q in closed_questions(study)}
     for item in choices.breakdown_item_ids:
@@ -166,7 +173,10 @@ def gather(
 
 
 def _themes(tree: Tree, choices: Choices, notes: list[str]) -> list[Node]:
-    """Return the chosen themes still in the codebook, in report order; note the others."""
+    """Return the chosen themes still in the codebook and nested in no other chosen one.
+
+    In report order; a note says what was left out and why.
+    """
     found = [tree.by_guid[guid] for guid in choices.theme_ids if guid in tree.by_guid]
     gone = len(choices.theme_ids) - len(found)
     if gone:
@@ -174,7 +184,25 @@ def _themes(tree: Tree, choices: Choices, notes: list[str]) -> list[Node]:
             f"{_plural(gone, 'theme you chose is', 'themes you chose are')} no longer in the "
             "codebook (deleted or merged since): left out of the report."
         )
-    return found
+    kept = [node for node in found if not _above(tree, node, found)]
+    for node in found:
+        if node not in kept:
+            top = _above(tree, node, found)
+            notes.append(
+                f"“{node.name}” sits under “{top.name}” in the codebook, and both are themes"
+                " of this report: a report shows a category or the codes under it, not both,"
+                " since the difference between them would count a few people. The report"
+                f" leaves “{node.name}” out: remove one of the two."
+            )
+    return kept
+
+
+def _above(tree: Tree, node: Node, chosen: list[Node]) -> Node | None:
+    """Return the first chosen theme `node` sits under in the codebook, or None."""
+    return next(
+        (other for other in chosen if other.id != node.id and node.id in tree.covered(other.id)),
+        None,
+    )
 
 
 def _questions(

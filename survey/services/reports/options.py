@@ -6,7 +6,9 @@ listed when the study withholds free text or has fewer respondents than its
 threshold, or when a filter on closed answers selects a group smaller than
 the threshold (or leaves a small group beside it: `corpus.quotes_withheld`);
 the reason is given instead. Respondents are labelled "Respondent 1", "2"...
-in the order of their random case ids, so a label says nothing about them.
+in the order of the random ids of every case of the study, so a label says
+nothing about them, and the highest label shown nothing about how many
+respondents a theme or a filtered group holds.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class QuoteOption:
     text: str
     after: str
     question: str
-    case: str  # "Respondent 3": numbered within this theme, never an id
+    case: str  # "Respondent 3": numbered across the whole study, never an id
     distressing: bool
 
 
@@ -148,7 +150,7 @@ def quote_options(
     pages = max(1, math.ceil(len(offered) / PAGE_SIZE))
     page = min(max(1, page), pages)
     shown = offered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    numbers = {guid: i for i, guid in enumerate(sorted({p.case_guid for p in offered}), 1)}
+    numbers = _numbers(session, study)
     documents = session.scalars(
         select(CodingDocument).where(CodingDocument.id.in_({p.document_id for p in shown}))
     ).all()
@@ -176,6 +178,17 @@ def quote_options(
             )
         )
     return QuoteOptions(theme_guid, name, tuple(options), len(offered), page, pages)
+
+
+def _numbers(session: Session, study: Study) -> dict[str, int]:
+    """Return {case id: its number}, every case of the study in the order of their random ids.
+
+    Numbered across the whole study, not within a theme or a filtered group,
+    so the highest number shown says nothing about how many respondents a
+    theme or a group holds.
+    """
+    guids = session.scalars(select(CodingCase.public_id).where(CodingCase.study_id == study.id))
+    return {guid: number for number, guid in enumerate(sorted(guids), 1)}
 
 
 def _overlaps(marked, passage: Passage) -> bool:

@@ -6,7 +6,7 @@ quoted (`services.quotes`, the one filter). Its words are the segment's span
 over the document's redacted rendition, placeholders such as [NAME-1] kept,
 exactly as the code view and the topic explorer cut them. No passage is
 quotable when the study's export settings withhold free text, or when the
-study has fewer respondents than its disclosure threshold.
+study has fewer completed responses than its disclosure threshold.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from survey.services.coding.documents import free_text_items
 from survey.services.coding.redacted import shown
 from survey.services.exports.settings import load_settings
 from survey.services.quotes import quotable
+from survey.services.reports.facts import completed
 from survey.services.studies import instrument_of
 
 __all__ = ["TRANSCRIPT", "Passage", "passages", "quote_text", "quotes_refused"]
@@ -65,14 +66,18 @@ def question_labels(study: Study) -> dict[str, str]:
 
 
 def quotes_refused(session: Session, study: Study) -> str | None:
-    """Say why no passage of `study` may be quoted at all, or return None."""
+    """Say why no passage of `study` may be quoted at all, or return None.
+
+    The study's respondents are its completed responses, the base of every
+    count in the report (`facts.completed`): coding cases of their own
+    (interview notes, standalone transcripts) or unfinished responses never
+    take a study past its threshold.
+    """
     if load_settings(study).free_text == "withheld":
         return WITHHELD_TEXT
     k = study.disclosure_threshold
-    cases = session.scalar(
-        select(func.count()).select_from(CodingCase).where(CodingCase.study_id == study.id)
-    )
-    if cases < k:
+    responses = session.scalar(select(func.count()).select_from(Response).where(*completed(study)))
+    if responses < k:
         return f"The study has fewer than {k} respondents, so no quotes are offered."
     return None
 

@@ -2,7 +2,9 @@
 
 The passages offered come from `options.quote_options` (quotable passages
 only, redacted, a page at a time, optionally filtered by the answer to one
-closed question, none when the filter's group is small). A chosen quote that
+closed question, none when the filter's group is small; only answers at least
+the threshold of respondents gave are offered as filters, and the number of
+passages is not shown when under the threshold). A chosen quote that
 can no longer be offered (its respondent withdrew, its coding moved, the
 study now withholds free text) is named in a note and left out of the report.
 """
@@ -10,17 +12,19 @@ study now withholds free text) is named in a note and left out of the report.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import Code, CodingCase, Report, Segment, Study, User
+from survey.models import Code, CodingCase, Report, Response, Segment, Study, User
 from survey.services.analysis.codes_view import NO_ANSWER
 from survey.services.analysis.corpus import closed_items
 from survey.services.coding.code_view import path_of
 from survey.services.reports import options, store
 from survey.services.reports.choices import MAX_NARRATIVE, MAX_QUOTES
+from survey.services.reports.facts import completed
 
 __all__ = ["Pick", "ThemePage", "filter_choices", "offered_guids", "read_filter", "theme_page"]
 
@@ -56,7 +60,7 @@ class ThemePage:
     chosen: int
     page: int
     pages: int
-    total: int
+    total: int | None  # passages offered (all pages); None when under the threshold
     max_quotes: int = MAX_QUOTES
     max_narrative: int = MAX_NARRATIVE
 
@@ -67,17 +71,29 @@ def offered_guids(session: Session, study: Study, user: User, guid: str) -> set[
 
 
 def filter_choices(session: Session, study: Study) -> list[tuple[str, str, list[str]]]:
-    """Return (item id, label, answers given) of each closed question, to filter quotes by."""
+    """Return (item id, label, answers) of each closed question, to filter quotes by.
+
+    Only answers given by at least the study's threshold of respondents
+    (completed responses, the report's base) are offered, so the list says
+    nothing about an answer few gave; a question with no such answer is left
+    out.
+    """
     cases = [
         json.loads(a or "{}")
         for a in session.scalars(
-            select(CodingCase.attributes_json).where(CodingCase.study_id == study.id)
+            select(CodingCase.attributes_json)
+            .join(Response, Response.id == CodingCase.response_id)
+            .where(CodingCase.study_id == study.id, *completed(study))
         )
     ]
+    k = study.disclosure_threshold
     found = []
     for item, label in closed_items(study):
-        values = {str(a.get(item, NO_ANSWER)) for a in cases}
-        found.append((item, label, sorted(values, key=lambda v: (v == NO_ANSWER, v.casefold()))))
+        held = Counter(str(a.get(item, NO_ANSWER)) for a in cases)
+        values = [value for value, n in held.items() if n >= k]
+        if values:
+            values.sort(key=lambda v: (v == NO_ANSWER, v.casefold()))
+            found.append((item, label, values))
     return found
 
 
@@ -113,7 +129,7 @@ def theme_page(
     page: int = 1,
 ) -> ThemePage:
     """Return the page of theme `guid` (ReportNotFound if it is not one of the report's)."""
-    notes = store.tidy(session, study, user, report)
+    notes = store.vanished(session, report)  # a GET changes nothing: the next form tidies
     theme = store.theme_of(session, study, report, guid)
     code = session.get(Code, theme.code_id)
     filters = filter_choices(session, study)
@@ -150,5 +166,5 @@ def theme_page(
         chosen=len(chosen) - gone,
         page=got.page,
         pages=got.pages,
-        total=got.total,
+        total=got.total if got.total >= study.disclosure_threshold else None,
     )

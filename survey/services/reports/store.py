@@ -13,7 +13,10 @@ those of `choices`, so nothing stored can fail to make a report.
 
 `tidy` removes the themes whose code was deleted and the quotes whose
 passage is gone (a withdrawn response, a removed coding) and returns what it
-removed in words for the analyst: the builder and every build run it first.
+removed in words for the analyst: every form of the report and every build
+run it first. A page that only shows the report (GET) changes nothing: it
+says the same in words with `vanished`, and `choices_of` already leaves out
+what is gone.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ __all__ = [
     "theme_of",
     "themes_of",
     "tidy",
+    "vanished",
 ]
 
 
@@ -256,12 +260,12 @@ def delete_report(session: Session, study: Study, user: User, report: Report) ->
     session.expunge(report)
 
 
-def tidy(session: Session, study: Study, user: User | None, report: Report) -> list[str]:
-    """Remove themes whose code was deleted and quotes whose passage is gone; say what went."""
+def _vanished(session: Session, report: Report) -> tuple[list[str], list[tuple[str, int]]]:
+    """Return the names of themes whose code is gone, and (theme name, count) of gone quotes."""
     gone_themes = session.scalars(
-        select(ReportTheme.name).where(
-            ReportTheme.report_id == report.id, ReportTheme.code_id.is_(None)
-        )
+        select(ReportTheme.name)
+        .where(ReportTheme.report_id == report.id, ReportTheme.code_id.is_(None))
+        .order_by(ReportTheme.position, ReportTheme.id)
     ).all()
     gone_quotes = session.execute(
         select(ReportTheme.name, func.count())
@@ -271,8 +275,28 @@ def tidy(session: Session, study: Study, user: User | None, report: Report) -> l
             ReportTheme.code_id.is_not(None),
             ReportQuote.segment_id.is_(None),
         )
-        .group_by(ReportTheme.id, ReportTheme.name)
+        .group_by(ReportTheme.id, ReportTheme.name, ReportTheme.position)
+        .order_by(ReportTheme.position, ReportTheme.id)
     ).all()
+    return list(gone_themes), [(name, n) for name, n in gone_quotes]
+
+
+def vanished(session: Session, report: Report) -> list[str]:
+    """Say which themes and quotes of the report are gone, changing nothing (for GET pages).
+
+    What is gone is already left out of every build (`choices_of`); the rows
+    go on the next change of the report (`tidy`, run by its forms).
+    """
+    return _tidy_notes(*_vanished(session, report))
+
+
+def tidy(session: Session, study: Study, user: User | None, report: Report) -> list[str]:
+    """Remove themes whose code was deleted and quotes whose passage is gone; say what went.
+
+    Only a removed theme is audited (``report.tidy`` with how many): a quote
+    goes when its respondent withdraws, and the log keeps no trace of that.
+    """
+    gone_themes, gone_quotes = _vanished(session, report)
     if not gone_themes and not gone_quotes:
         return []
     with write_transaction(session):
@@ -290,10 +314,8 @@ def tidy(session: Session, study: Study, user: User | None, report: Report) -> l
         renumber(themes_of(session, report))
         for theme in themes_of(session, report):
             renumber(chosen_quotes(session, theme))
-        audit.record(
-            session, user, "report.tidy", report,
-            themes=len(gone_themes), quotes=sum(n for _, n in gone_quotes),
-        )  # fmt: skip
+        if gone_themes:
+            audit.record(session, user, "report.tidy", report, themes=len(gone_themes))
     return _tidy_notes(gone_themes, gone_quotes)
 
 

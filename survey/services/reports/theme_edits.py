@@ -28,6 +28,7 @@ from survey.services.reports.store import (
     themes_of,
     touch,
 )
+from survey.services.reports.themes import Tree, nested_refusal
 
 __all__ = [
     "add_theme",
@@ -40,11 +41,19 @@ __all__ = [
 
 
 def add_theme(session: Session, study: Study, user: User, report: Report, guid: str) -> None:
-    """Add the code or category `guid` as the report's last theme."""
+    """Add the code or category `guid` as the report's last theme.
+
+    Refused (`ChoicesInvalid`) when a theme of the report sits under it or
+    above it in the codebook (`themes.nested_refusal`).
+    """
     code = code_in_study(session, study, guid)
     themes = themes_of(session, report)
     if any(t.code_id == code.id for t in themes):
         raise ChoicesInvalid(f"“{code.name}” is already a theme of this report.")
+    tree = Tree.of(session, study)
+    nested = [t for t in themes if t.code_id is not None and tree.nested(t.code_id, code.id)]
+    if nested:
+        raise ChoicesInvalid(nested_refusal(tree.by_id[nested[0].code_id].name))
     if len(themes) >= MAX_THEMES:
         raise ChoicesInvalid(f"A report can have at most {MAX_THEMES} themes.")
     try:

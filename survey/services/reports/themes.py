@@ -8,6 +8,15 @@ codes page (`codes_view.respondent_codes`: blind mode through the coders the
 viewer may see, and the consensus alone wherever it coded a document), so the
 report and the analysis pages never disagree.
 
+A report never holds a theme together with a theme nested in it (one sits
+under the other in the codebook, at any depth): each count is protected on
+its own, so the difference between a category's count and its code's would
+count the few respondents who have the category through its other codes
+only (Support 31 minus Given support 19 is 12 with no support given, 2 of
+them with both). `theme_edits.add_theme` refuses such a pair
+(`nested_refusal`); `gather` leaves out the nested one if a pair reaches it
+anyway (a code moved under a chosen category after both were chosen).
+
 The base of every theme's share, and the population of every breakdown, is
 every completed response of the study: the same population as the study's
 response count and every closed question's table in the report. One
@@ -39,9 +48,25 @@ from survey.services.analysis.codes_view import respondent_codes
 from survey.services.analysis.drafts import CATEGORY
 from survey.services.reports.facts import ClosedAnswers, completed
 
-__all__ = ["Node", "Tree", "breakdown", "counted", "related", "respondents_with"]
+__all__ = [
+    "Node",
+    "Tree",
+    "breakdown",
+    "counted",
+    "nested_refusal",
+    "related",
+    "respondents_with",
+]
 
 SEPARATOR = " › "
+
+
+def nested_refusal(name: str) -> str:
+    """Return why a theme cannot join one nested in it (or above it), naming the one to remove."""
+    return (
+        "A report shows a category or codes under it, not both: the difference between them"
+        f" would count a few people. Remove “{name}” first."
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,10 @@ class Tree:
                 found.add(current)
                 waiting.extend(self.children.get(current, ()))
         return found
+
+    def nested(self, one: int, other: int) -> bool:
+        """Say whether one of two different nodes sits under the other, at any depth."""
+        return one != other and (other in self.covered(one) or one in self.covered(other))
 
     def ancestors(self, node_id: int) -> list[Node]:
         """Return the node and its parents, the top of the codebook first."""

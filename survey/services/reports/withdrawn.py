@@ -7,9 +7,10 @@ hang off the response by a foreign key and are handled by these functions,
 called by `services.withdrawal` and `services.retention` in their own
 transaction:
 
-- `strike_reports`: a report's introduction and its themes' narratives are
-  analyst text that may quote the withdrawn answers; quoted passages become
-  "[withdrawn]" (`coding.passages`), like memos and code definitions.
+- `strike_reports`: a report's title and introduction and its themes' names
+  and narratives are analyst text that may quote the withdrawn answers;
+  quoted passages become "[withdrawn]" (`coding.passages`), like memos and
+  code definitions.
 - `forget_builds`: a stored build holds a snapshot of the data as it was,
   with the quotes chosen and counts that include the respondent. Every build
   of the study made on or after the day the response was completed is
@@ -31,28 +32,32 @@ from survey.models import Report, ReportBuild, ReportTheme
 
 __all__ = ["forget_builds", "purge_reports", "strike_reports"]
 
+MAX_NAME = 200  # the columns of a report's title and a theme's name
 
-def _strike(finder: PassageFinder, row: object, name: str) -> int:
+
+def _strike(finder: PassageFinder, row: object, name: str, most: int | None = None) -> int:
     text = getattr(row, name) or ""
     changed = finder.strike(text)
     if changed == text:
         return 0
-    setattr(row, name, changed)
+    setattr(row, name, changed[:most] if most else changed)
     return 1
 
 
 def strike_reports(session: Session, study_id: int, finder: PassageFinder) -> int:
-    """Strike passages `finder` knows from the study's introductions and narratives; count texts."""
+    """Strike passages `finder` knows from the study's report texts; count the texts changed.
+
+    The texts are every report's title and introduction and every theme's
+    name (the code's name as it was chosen) and narrative.
+    """
     if not finder:
         return 0
     struck = 0
-    for report in session.scalars(
-        select(Report).where(Report.study_id == study_id, Report.introduction != "")
-    ):
+    for report in session.scalars(select(Report).where(Report.study_id == study_id)):
+        struck += _strike(finder, report, "title", MAX_NAME)
         struck += _strike(finder, report, "introduction")
-    for theme in session.scalars(
-        select(ReportTheme).where(ReportTheme.study_id == study_id, ReportTheme.narrative != "")
-    ):
+    for theme in session.scalars(select(ReportTheme).where(ReportTheme.study_id == study_id)):
+        struck += _strike(finder, theme, "name", MAX_NAME)
         struck += _strike(finder, theme, "narrative")
     return struck
 

@@ -1,11 +1,16 @@
 """Findings reports: the list, the builder, a theme's text and quotes, preview, check and export.
 
 Every form works without JavaScript. Reading and editing a report needs
-`analyse`; exporting needs `export` as well (analysts have both). A report,
-theme or build that is not this study's answers 404; a form naming what is
-not (or no longer) there is refused with a message (400). The preview shows
-the document inside the page, styled by class (the CSP allows no inline
-style); the downloads are attachments and kept nowhere.
+`analyse`; the preview (a full rendition), the check and the export need
+`export` as well (analysts have both). A report, theme or build that is not
+this study's answers 404; a form naming what is not (or no longer) there is
+refused with a message (400). The preview shows the document inside the
+page, styled by class (the CSP allows no inline style), under the problems
+that would block its export; the downloads are attachments and kept nowhere.
+
+A GET changes nothing: the pages name what vanished from the report (a
+deleted code, a withdrawn passage) and every POST of the report removes it
+first (`store.tidy`), telling the analyst.
 """
 
 from __future__ import annotations
@@ -70,6 +75,12 @@ def _report(study: Study, report_id: str) -> Report:
         abort(404)
 
 
+def _tidied(study: Study, report: Report) -> None:
+    """Remove what vanished from the report before a change, and tell the analyst."""
+    for note in store.tidy(db.session, study, me(), report):
+        flash(note)
+
+
 def _exporter(slug: str) -> Study:
     """Return the study if the person may analyse and export it (404 otherwise)."""
     study = study_or_404(slug)
@@ -128,6 +139,7 @@ def report_edit(slug: str, report_id: str):
     action = request.form.get("action", "")
     if action not in EDITS:
         return _builder(study, report, "Choose one of the page’s buttons.", 400)
+    _tidied(study, report)
     try:
         EDITS[action](study, me(), report, request.form)
     except ReportError as error:
@@ -173,6 +185,7 @@ def report_theme_save(slug: str, report_id: str, theme_id: str):
         store.theme_of(db.session, study, report, theme_id)
     except store.ReportNotFound:
         abort(404)
+    _tidied(study, report)
     form = request.form
     try:
         theme_edits.save_theme(
@@ -188,8 +201,8 @@ def report_theme_save(slug: str, report_id: str, theme_id: str):
 @bp.get("/<slug>/reports/<report_id>/preview", endpoint="report_preview")
 @login_required
 def report_preview(slug: str, report_id: str):
-    """Show the report as it would be built today (nothing is stored)."""
-    study = study_or_404(slug)
+    """Show the report as it would be built today and what would block it (nothing is stored)."""
+    study = _exporter(slug)
     report = _report(study, report_id)
     try:
         shown = exporting.preview(db.session, study, me(), report, today=today())
@@ -221,6 +234,7 @@ def report_check(slug: str, report_id: str):
     """Build the report from today's data, store the build and show its safety check."""
     study = _exporter(slug)
     report = _report(study, report_id)
+    _tidied(study, report)
     try:
         made = exporting.build_report(db.session, study, me(), report, today=today())
     except ReportError as error:
@@ -235,7 +249,7 @@ def _build_page(study: Study, report: Report, build_id: str, status: int = 200):
         made = exporting.build_of(db.session, study, report, build_id)
     except store.ReportNotFound:
         abort(404)
-    checked = exporting.check(db.session, study, made)
+    checked = exporting.check(db.session, study, made, me())
     page = render_template(
         "analysis/report_build.html", here="analysis.reports", study=study, report=report,
         checked=checked, formats=exporting.FORMATS,

@@ -38,6 +38,9 @@ DAY = dt.date(2026, 5, 1)
 TREATED = "How the police treated them"
 CHILDREN = ("Not believed", "Treated as an offender", "Treated with kindness",
             "Rushed or not listened to")  # fmt: skip
+FEAR = "Fear"
+FEARS = ("Fear of immigration enforcement", "Fear of the exploiters")
+SUPPORT, GIVEN, NONE_GIVEN = "Support", "Given support", "No support or referral"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def site(tmp_path_factory):
 def _choices(guids: dict[str, str], **changes) -> Choices:
     fields = {
         "title": "What survivors told us",
-        "theme_ids": (guids[TREATED], guids["Treated with kindness"], guids["Not believed"]),
+        "theme_ids": (guids[FEAR], guids["Treated with kindness"], guids["Not believed"]),
         "breakdown_item_ids": ("gender",),
         "item_ids": ("believed",),
     }
@@ -73,13 +76,52 @@ def test_respondents_per_code_are_the_cases_with_its_segments(site):
 def test_a_category_counts_each_respondent_with_any_of_its_codes_once(site):
     with site.session() as (session, study, analyst):
         guids = code_guids(session, study)
-        snapshot = gather(session, study, analyst, _choices(guids), today=DAY).snapshot
+        choices = _choices(guids, theme_ids=(guids[TREATED], guids["Interpreter helped"]))
+        snapshot = gather(session, study, analyst, choices, today=DAY).snapshot
         expected = cases_by_code(session, study)
     union = set().union(*(expected[name] for name in CHILDREN))
     category = snapshot.themes[0]
     assert (category.kind, category.path) == ("category", TREATED)
     assert category.respondents == len(union) < sum(len(expected[n]) for n in CHILDREN)
-    assert snapshot.themes[1].path == f"{TREATED} › Treated with kindness"
+    assert snapshot.themes[1].path == "Language and understanding › Interpreter helped"
+
+
+def test_a_theme_under_another_chosen_theme_is_left_out_with_a_note(site):
+    # Support 31 beside Given support 19 would give away the 31 - 19 = 12 coded "No support
+    # or referral" only (so 14 - 12 = 2 with both, under k): the report keeps the category
+    # and leaves the code under it out, whatever the order they were chosen in.
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        expected = cases_by_code(session, study)
+        for order in ((SUPPORT, GIVEN), (GIVEN, "Not believed", SUPPORT)):
+            choices = _choices(guids, theme_ids=tuple(guids[n] for n in order))
+            gathered = gather(session, study, analyst, choices, today=DAY)
+            with pytest.raises(ChoicesInvalid, match="not both") as refused:
+                check_known(session, study, analyst, choices)
+            snapshot = gathered.snapshot
+            names = [t.name for t in snapshot.themes]
+            assert GIVEN not in names and SUPPORT in names
+            assert snapshot.settings.theme_ids == tuple(guids[n] for n in order if n != GIVEN)
+            assert guids[GIVEN] not in snapshot.to_json()  # no count, row or breakdown of it
+            support = next(t for t in snapshot.themes if t.name == SUPPORT)
+            assert support.respondents == len(expected[GIVEN] | expected[NONE_GIVEN])
+            assert [b.item_id for b in support.breakdowns] == ["gender"]
+            assert all(r.theme_id != guids[GIVEN] for t in snapshot.themes for r in t.related)
+            assert any(
+                f"“{GIVEN}” sits under “{SUPPORT}”" in note and "leaves “Given support” out" in note
+                for note in gathered.notes
+            )
+            assert f"Remove “{GIVEN}” first" in str(refused.value)
+
+
+def test_sibling_codes_are_both_kept(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        choices = _choices(guids, theme_ids=(guids[GIVEN], guids[NONE_GIVEN]))
+        check_known(session, study, analyst, choices)
+        gathered = gather(session, study, analyst, choices, today=DAY)
+    assert [t.name for t in gathered.snapshot.themes] == [GIVEN, NONE_GIVEN]
+    assert not any("sits under" in note for note in gathered.notes)
 
 
 def _completed_ids(session, study) -> set[str]:
@@ -218,9 +260,10 @@ def test_related_themes_count_respondents_with_both(site):
         by_code = cases_by_code(session, study)
     kindness = next(t for t in snapshot.themes if t.name == "Treated with kindness")
     related = {r.name: r.both for r in kindness.related}
+    kind = by_code["Treated with kindness"]
     assert related == {
-        TREATED: len(by_code["Treated with kindness"]),
-        "Not believed": len(by_code["Treated with kindness"] & by_code["Not believed"]),
+        FEAR: len(kind & set().union(*(by_code[n] for n in FEARS))),
+        "Not believed": len(kind & by_code["Not believed"]),
     }
 
 

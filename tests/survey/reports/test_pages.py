@@ -233,6 +233,21 @@ def test_a_planted_identifier_in_a_narrative_blocks_the_export_with_the_list(sit
     assert report.rsplit("/", 1)[1] not in exported
 
 
+def test_the_preview_lists_what_would_block_the_export_above_the_document(site):
+    report = _new_report(site, "Previewed")
+    code = site.codes["Fear of the exploiters"]
+    _post(site, report, action="theme_add", code=code)
+    _post(site, f"{report}/themes/{code}", narrative=PLANTED)
+    page = site.client.get(f"{report}/preview")
+    problems, document = page.text.split('id="preview"', 1)
+
+    assert page.status_code == 200
+    assert "could not be exported as it is" in problems
+    assert "may contain a phone number" in problems
+    assert "07700 900123" not in problems  # masked, as on the check page
+    assert "Fear of the exploiters" in document
+
+
 def test_a_megabyte_narrative_is_refused_with_a_message_and_nothing_is_saved(site):
     report = _new_report(site, "Long")
     code = site.codes["Interpreter helped"]

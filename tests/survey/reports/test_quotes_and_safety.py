@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections import Counter, namedtuple
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from analysis.findings.build import build
 from analysis.findings.document import Paragraph, Section, Shown
+from analysis.findings.render_markdown import to_markdown
 from survey.extensions import write_transaction
 from survey.models import CodingCase, CodingDocument, Redaction, Response, Segment, Study
+from survey.services.analysis.codes_view import NO_ANSWER
+from survey.services.analysis.corpus import closed_items
 from survey.services.exports.settings import ExportSettings
-from survey.services.reports import safety
+from survey.services.reports import picker, safety, store, theme_edits
 from survey.services.reports.choices import Choices
 from survey.services.reports.errors import ItemNotFound, ThemeNotFound
 from survey.services.reports.gather import gather
 from survey.services.reports.options import offered_guids, quote_options
+from survey.services.reports.passages import quotes_refused
 from survey.services.withdrawal import delete_response
 from tests.survey.reports.demo_site import attributes, build_site, close, code_guids
 
@@ -157,6 +162,15 @@ def _case_of(session, segment_guid: str) -> str:
     )
 
 
+def _large_group(cases: dict[str, dict], k: int) -> tuple[str, str]:
+    """Return (question, answer): the largest group of a question whose every group holds k."""
+    for question in ("believed", "arrested", "seen_as", "police_contact", "region"):
+        groups = Counter(a.get(question, "No answer") for a in cases.values())
+        if min(groups.values()) >= k:
+            return question, groups.most_common(1)[0][0]
+    raise AssertionError("the demo should have a question with every group >= k")
+
+
 def test_quote_options_filtered_on_large_groups_come_only_from_that_group(site):
     with site.session() as (session, study, analyst):
         guids = code_guids(session, study)
@@ -164,14 +178,7 @@ def test_quote_options_filtered_on_large_groups_come_only_from_that_group(site):
         # The fixture withdrew a respondent chosen by random ids, which can take one
         # group of a question under k (then quotes are rightly withheld): filter on a
         # question whose every group holds at least k, on its largest group.
-        k = study.disclosure_threshold
-        item, answer = None, None
-        for question in ("believed", "arrested", "seen_as", "police_contact", "region"):
-            groups = Counter(a.get(question, "No answer") for a in cases.values())
-            if min(groups.values()) >= k:
-                item, answer = question, groups.most_common(1)[0][0]
-                break
-        assert item is not None, "the demo should have a question with every group >= k"
+        item, answer = _large_group(cases, study.disclosure_threshold)
         got = quote_options(session, study, analyst, guids[THEME], where={item: answer})
         answers = {o.guid: cases[_case_of(session, o.guid)].get(item) for o in got.options}
     assert got.withheld is None and got.options
@@ -249,7 +256,14 @@ def test_words_a_steward_kept_on_purpose_are_exempt_only_inside_their_quote(site
     Finding = namedtuple("Finding", "start end kind")
     with site.session() as (session, study, _analyst):
         quote = site.before.snapshot.themes[0].quotes[2]
-        word = re.search(r"[A-Za-z]{4,}", quote.text).group()
+        # A word of the quote found nowhere else in the report (the methods say "They are
+        # redacted", say), so a finding outside the quote is the narrative's alone.
+        _, plain, _ = _report(site, narratives={})
+        elsewhere = to_markdown(plain).replace(quote.text, "")
+        word = next(
+            w for w in re.findall(r"[A-Za-z]{4,}", quote.text)
+            if not re.search(rf"\b{w}\b", elsewhere)
+        )  # fmt: skip
         segment = session.scalar(select(Segment).where(Segment.public_id == quote.id))
         document = segment.document
         at = document.text.index(word, segment.start)
@@ -267,3 +281,118 @@ def test_words_a_steward_kept_on_purpose_are_exempt_only_inside_their_quote(site
     assert kept == {quote.text: {word}}
     assert [p.where for p in found] and all("(Not believed)" in p.where for p in found)
     assert safety.problems(built, threshold=10, propose=propose, kept={}) != found
+
+
+def _ranks(session, study) -> dict[str, int]:
+    """Return {case id: its place among every case of the study, by id}, from the case rows."""
+    guids = sorted(session.scalars(select(CodingCase.public_id).where(
+        CodingCase.study_id == study.id)))  # fmt: skip
+    return {guid: place for place, guid in enumerate(guids, 1)}
+
+
+def test_respondents_are_numbered_across_the_whole_study_not_within_the_list(site):
+    # Numbered within a filtered list, the highest number would count the respondents of
+    # the theme in that group, the very count the codes page hides.
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        ranks = _ranks(session, study)
+        item, answer = _large_group(attributes(session, study), study.disclosure_threshold)
+        listed = []
+        for where in (None, {item: answer}):
+            got = quote_options(session, study, analyst, guids[THEME], where=where)
+            assert got.options and got.withheld is None
+            listed += [(o.case, _case_of(session, o.guid)) for o in got.options]
+    assert all(label == f"Respondent {ranks[case]}" for label, case in listed)
+    numbers = {int(label.split()[-1]) for label, _ in listed}
+    assert max(numbers) > len(numbers)  # not 1..n of the respondents listed
+
+
+def _completed_attributes(session, study) -> list[dict]:
+    """Return the stored closed answers of each completed response's case (the case rows)."""
+    rows = session.scalars(
+        select(CodingCase.attributes_json)
+        .join(Response, Response.id == CodingCase.response_id)
+        .where(CodingCase.study_id == study.id, Response.status == "completed")
+    )
+    return [json.loads(raw or "{}") for raw in rows]
+
+
+def test_quote_filters_offer_only_answers_at_least_k_respondents_gave(site):
+    with site.session() as (session, study, _analyst):
+        offered = {item: set(values) for item, _, values in picker.filter_choices(session, study)}
+        cases = _completed_attributes(session, study)
+        k = study.disclosure_threshold
+        questions = [item for item, _ in closed_items(study)]
+    expected = {}
+    for item in questions:
+        held = Counter(str(a.get(item, NO_ANSWER)) for a in cases)
+        if any(n >= k for n in held.values()):
+            expected[item] = {value for value, n in held.items() if n >= k}
+    small = [
+        (item, value)
+        for item in questions
+        for value, n in Counter(str(a.get(item, NO_ANSWER)) for a in cases).items()
+        if n < k
+    ]
+    assert small  # the demo has small groups to hide (region: 4 skipped it)
+    assert offered == expected
+    choices = [(item, "", sorted(values)) for item, values in offered.items()]
+    assert all(picker.read_filter(f"{item}:{value}", choices) is None for item, value in small)
+
+
+def test_the_passage_total_is_not_shown_under_the_threshold(site):
+    with site.session() as (session, study, analyst):
+        guids = code_guids(session, study)
+        theme = guids["Treated as an offender"]
+        passages_now = len(offered_guids(session, study, analyst, theme))
+        report = store.create_report(session, study, analyst, "Totals")
+        theme_edits.add_theme(session, study, analyst, report, theme)
+        before = study.disclosure_threshold
+        shown = {}
+        try:
+            for k in (passages_now, passages_now + 1):
+                with write_transaction(session):
+                    study.disclosure_threshold = k
+                page = picker.theme_page(session, study, analyst, report, theme)
+                assert page.refused is None and len(page.options) == passages_now
+                shown[k] = page.total
+        finally:
+            with write_transaction(session):
+                session.get(Study, study.id).disclosure_threshold = before
+            store.delete_report(session, study, analyst, report)
+    assert 0 < passages_now < 25
+    assert shown == {passages_now: passages_now, passages_now + 1: None}
+
+
+def test_quotes_are_refused_when_completed_responses_are_under_k_whatever_the_cases(site):
+    # Standalone cases (interview notes, transcripts of their own) and unfinished responses
+    # are outside the report's base: they never take a study past its threshold.
+    with site.session() as (session, study, analyst):
+        theme = code_guids(session, study)[THEME]
+        completed = session.scalar(select(func.count()).select_from(Response).where(
+            Response.study_id == study.id, Response.status == "completed"))  # fmt: skip
+        before = study.disclosure_threshold
+        got = {}
+        try:
+            with write_transaction(session):
+                session.add_all(
+                    CodingCase(study_id=study.id, attributes_json="{}") for _ in range(5)
+                )
+            cases = session.scalar(select(func.count()).select_from(CodingCase).where(
+                CodingCase.study_id == study.id))  # fmt: skip
+            for k in (completed, completed + 1):
+                with write_transaction(session):
+                    study.disclosure_threshold = k
+                got[k] = (
+                    quotes_refused(session, study),
+                    quote_options(session, study, analyst, theme).withheld,
+                )
+        finally:
+            with write_transaction(session):
+                session.execute(delete(CodingCase).where(
+                    CodingCase.study_id == study.id, CodingCase.response_id.is_(None)))  # fmt: skip
+                session.get(Study, study.id).disclosure_threshold = before
+    assert cases >= completed + 1  # counting cases would have let quotes through
+    assert got[completed] == (None, None)
+    refusal = f"The study has fewer than {completed + 1} respondents, so no quotes are offered."
+    assert got[completed + 1] == (refusal, refusal)

@@ -229,10 +229,16 @@ def test_a_withdrawn_quote_is_removed_and_the_analyst_told(world):
         assert None in left  # noticed as gone, not silently dropped
         view = editor.editor(db.session, study, user, report)
         assert any("A quote chosen for “Not believed” was removed" in n for n in view.notes)
+        page = picker.theme_page(db.session, study, user, report, guid)
+        assert any("A quote chosen for “Not believed” was removed" in n for n in page.notes)
+        # Showing the builder and the theme's page changed nothing (a GET writes nothing) ...
+        assert db.session.scalars(select(ReportQuote.segment_id)).all() == left
+        assert store.choices_of(db.session, report).quotes[guid] == (offered[1],)
+        # ... the report's next form tidies it.
+        store.tidy(db.session, study, user, report)
         assert db.session.scalars(select(ReportQuote.segment_id)).all() == [
             x for x in left if x is not None
         ]
-        assert store.choices_of(db.session, report).quotes[guid] == (offered[1],)
         assert editor.editor(db.session, study, user, report).notes == []
 
 
@@ -340,3 +346,45 @@ def test_a_quote_from_a_response_that_asked_not_to_be_quoted_is_never_offered(wo
                 db.session, study, user, report, guid, offered[:1], offered[:1]
             )
         assert offered[0] not in picker.offered_guids(db.session, study, user, guid)
+
+
+def test_a_withdrawal_strikes_quoted_words_from_report_titles_and_theme_names(world):
+    # A title and a theme's name (the code's name when it was chosen) are analyst text
+    # too: one that quotes the withdrawn answer loses the passage, like a narrative.
+    with world.app.app_context():
+        study, user = _ctx(world)
+        report = _report(world, "Not believed", "Fear")
+        guid = world.codes["Not believed"]
+        offered = sorted(picker.offered_guids(db.session, study, user, guid))
+        response_id, _, words = _document_of(offered[0])
+        passage = " ".join(words.split()[:8])
+        assert len(passage.split()) >= 6  # long enough to count as quoted
+        store.set_details(db.session, study, user, report, f"“{passage}”: findings", "")
+        with write_transaction(db.session):
+            store.themes_of(db.session, report)[0].name = f"Said “{passage}”"
+        with write_transaction(db.session):
+            delete_response(db.session, study.id, response_id, secret_key="k")
+        db.session.expire_all()
+        title = db.session.get(Report, report.id).title
+        names = [t.name for t in store.themes_of(db.session, report)]
+    assert passage not in title and title.startswith(f"“{STRUCK}") and title.endswith(": findings")
+    assert passage not in names[0] and names[0].startswith(f"Said “{STRUCK}")
+    assert names[1] == "Fear"
+
+
+def test_tidying_a_withdrawn_quote_leaves_no_quote_count_in_the_audit_log(world):
+    with world.app.app_context():
+        study, user = _ctx(world)
+        report = _report(world, "Not believed")
+        guid = world.codes["Not believed"]
+        offered = sorted(picker.offered_guids(db.session, study, user, guid))
+        theme_edits.choose_quotes(db.session, study, user, report, guid, offered[:1], offered[:1])
+        response_id, _, _ = _document_of(offered[0])
+        with write_transaction(db.session):
+            delete_response(db.session, study.id, response_id, secret_key="k")
+        notes = store.tidy(db.session, study, user, report)
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "report.tidy")
+        ).all()
+    assert any("A quote chosen for “Not believed” was removed" in n for n in notes)
+    assert all("quote" not in str(detail) for detail in details)
