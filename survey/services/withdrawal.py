@@ -81,7 +81,7 @@ REMOVED = (
     f"{REMOVED_CODE}: This result was removed because a respondent withdrew from the study. "
     "Run it again to analyse the answers that remain."
 )
-CODE_FIELDS = ("definition", "when_to_use", "when_not_to_use", "example")
+CODE_FIELDS = ("name", "definition", "when_to_use", "when_not_to_use", "example")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from survey.services.coding import reading
 from survey.services.interview import short_id
 from tests.conftest import make_app
 from tests.survey import ledger_oracle, rich_study
+from tests.survey.coding.helpers import add_code
 from tests.survey.rich_study import (
     CODE_MEMO,
     EXAMPLE_STRUCK,
@@ -153,6 +154,7 @@ def withdrawal(tmp_path_factory) -> Iterator[Withdrawal]:
     """Build the rich study, withdraw the response by its phrase, and keep both snapshots."""
     app = make_app(tmp_path_factory.mktemp("withdrawal"))
     rich = rich_study.build(app)
+    add_code(app, rich.study_id, QUOTED_NAME)  # a code named with the respondent's words
     other_response, identifiers = _audited(app, rich)
     before = rich_study.snapshot(app)
     held_before = _rows_holding(app, identifiers)
@@ -203,6 +205,9 @@ def test_the_other_study_is_untouched(withdrawal):
     assert len(texts) == 2
 
 
+QUOTED_NAME = f"“{rich_study.QUOTE}”"
+
+
 def _memo(app: Flask, study_id: int, target: str) -> str:
     with app.app_context():
         return db.session.scalar(
@@ -216,6 +221,13 @@ def test_a_memo_quoting_the_words_loses_only_the_quote(withdrawal):
     assert _memo(app, study_id, "study") == STUDY_MEMO_STRUCK
     assert _memo(app, study_id, "document") == SEGMENT_MEMO_STRUCK  # on another answer
     assert _memo(app, study_id, "code") == CODE_MEMO  # quoted nothing: unchanged
+
+
+def test_a_code_named_with_the_withdrawn_words_loses_them(withdrawal):
+    with withdrawal.app.app_context():
+        names = set(db.session.scalars(select(Code.name)))
+    assert QUOTED_NAME not in names
+    assert "“[withdrawn]”" in names
 
 
 def test_a_segment_memo_on_another_answer_and_the_code_example_lose_the_quote(withdrawal):
