@@ -138,23 +138,26 @@ def _wrap_context(key_id: str, study_id: int) -> bytes:
     return f"heard study key v1|{key_id}|{study_id}".encode()
 
 
+def _wrap(master: MasterKey, data_key: bytes, context: bytes) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(master.secret).encrypt(nonce, data_key, context)
+
+
+def _unwrap(master: MasterKey, wrapped: bytes, context: bytes, what: str) -> bytes:
+    try:
+        return AESGCM(master.secret).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], context)
+    except InvalidTag:
+        raise SealingError(f"the master key {master.id} does not open {what}") from None
+
+
 def wrap(master: MasterKey, data_key: bytes, key_id: str, study_id: int) -> bytes:
     """Return `data_key` encrypted under `master`, bound to its key id and study."""
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(master.secret).encrypt(nonce, data_key, _wrap_context(key_id, study_id))
-    return nonce + sealed
+    return _wrap(master, data_key, _wrap_context(key_id, study_id))
 
 
 def unwrap(master: MasterKey, wrapped: bytes, key_id: str, study_id: int) -> bytes:
     """Return the data key in `wrapped`; `SealingError` if `master` did not wrap it."""
-    try:
-        return AESGCM(master.secret).decrypt(
-            wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_context(key_id, study_id)
-        )
-    except InvalidTag:
-        raise SealingError(
-            f"the master key {master.id} does not open data key {key_id}"
-        ) from None
+    return _unwrap(master, wrapped, _wrap_context(key_id, study_id), f"data key {key_id}")
 
 
 def _site_wrap_context(key_id: str, purpose: str) -> bytes:
@@ -164,21 +167,12 @@ def _site_wrap_context(key_id: str, purpose: str) -> bytes:
 
 def wrap_site(master: MasterKey, data_key: bytes, key_id: str, purpose: str) -> bytes:
     """Return a site data key (one that belongs to no study) encrypted under `master`."""
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(master.secret).encrypt(nonce, data_key, _site_wrap_context(key_id, purpose))
-    return nonce + sealed
+    return _wrap(master, data_key, _site_wrap_context(key_id, purpose))
 
 
 def unwrap_site(master: MasterKey, wrapped: bytes, key_id: str, purpose: str) -> bytes:
     """Return the site data key in `wrapped`; `SealingError` if `master` did not wrap it."""
-    try:
-        return AESGCM(master.secret).decrypt(
-            wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _site_wrap_context(key_id, purpose)
-        )
-    except InvalidTag:
-        raise SealingError(
-            f"the master key {master.id} does not open site key {key_id}"
-        ) from None
+    return _unwrap(master, wrapped, _site_wrap_context(key_id, purpose), f"site key {key_id}")
 
 
 def is_sealed(value: str) -> bool:
