@@ -176,10 +176,22 @@ def _topics(fits: tuple[TopicFitFacts, ...]) -> tuple[Block, ...]:
             if fit.drafted_codes
             else " No code was drafted from it."
         )
+        suggested = (
+            " It suggested these topics (top words): "
+            + "; ".join(f"{i}. {plain(terms)}" for i, terms in enumerate(fit.suggested, 1))
+            + "."
+            if fit.suggested
+            else ""
+        )
+        unnamed = fit.topics - len(fit.suggested)
+        if unnamed > 0:
+            suggested += (
+                f" {unnamed} of its topics name no word that enough respondents used to be shown."
+            )
         items.append(
             (
                 f"{plain(fit.method).upper()} with {fit.topics} topics on the answers to "
-                f"“{plain(fit.question)}”{seed}{coherence}.{drafted}",
+                f"“{plain(fit.question)}”{seed}{coherence}.{suggested}{drafted}",
             )
         )
     return (

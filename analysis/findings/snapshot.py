@@ -146,6 +146,7 @@ class TopicFitFacts:
     seed: int | None
     coherence: float | None
     drafted_codes: tuple[str, ...] = ()  # codes first drafted from it, by path
+    suggested: tuple[str, ...] = ()  # each topic's top terms, "wage, pay, money" (k-filtered)
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,14 @@ def topic_fit_facts(
                 seed=fit.seed,
                 coherence=_rounded(coherence) if isinstance(coherence, int | float) else None,
                 drafted_codes=codes,
+                # Top terms as stored: the fit kept only words at least k respondents used.
+                suggested=tuple(", ".join(t.terms[:TOPIC_TERMS]) for t in topics if t.terms),
             )
         )
     return tuple(found)
+
+
+TOPIC_TERMS = 5  # terms per topic named in the methods appendix
 
 
 def redaction_sentence(session: Session, study: Study) -> str:

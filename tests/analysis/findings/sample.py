@@ -97,7 +97,17 @@ def sample_snapshot(**changes) -> Snapshot:
                 ),
             ),
             agreement_problem=None,
-            topic_fits=(TopicFitFacts("What should change?", "nmf", 6, 0, 0.12, ()),),
+            topic_fits=(
+                TopicFitFacts(
+                    "What should change?",
+                    "nmf",
+                    6,
+                    0,
+                    0.12,
+                    (),
+                    suggested=("training, officers, listen", "interpreter, language, understand"),
+                ),
+            ),
             documents=106,
             redaction="Automatic proposals, reviewed by a person before quoting.",
             free_text_questions=("What went well?", "What should change?"),

@@ -288,3 +288,12 @@ def test_a_hidden_bar_is_not_drawn():
     both, first_only = blue_rows([50.0, 50.0]), blue_rows([50.0, None])
     assert first_only and first_only < both
     assert min(both - first_only) > max(first_only), "the second bar is gone, not the first"
+
+
+@pytest.mark.parametrize("kind", FORMAT_NAMES)
+def test_the_methods_say_what_the_topic_model_suggested(kind):
+    snapshot = sample_snapshot()
+    text = " ".join(FORMATS[kind](build(snapshot)).text.split())
+    for terms in snapshot.methods.topic_fits[0].suggested:
+        assert terms in text
+    assert "4 of its topics name no word" in text  # 6 topics, 2 with words shown

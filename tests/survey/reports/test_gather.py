@@ -398,3 +398,24 @@ def test_codes_drafted_from_topics_say_so(site):
             session, study, analyst, _choices(code_guids(session, study)), today=DAY
         ).snapshot
     assert counted == 0 and not any(t.from_topics for t in snapshot.themes)
+
+
+def test_the_methods_name_the_topics_a_fitted_model_suggested(site):
+    # "what the topic models suggested and how it was used" (issue 10): each topic's top
+    # words, as the topics page stores them (only words at least k respondents used).
+    from analysis.findings import build, to_markdown
+    from survey.models import AnalysisJob
+    from survey.services.analysis import demo_topics, explorer
+
+    with site.session() as (session, study, analyst):
+        demo_topics.ensure_topics(session, study)
+        job = session.scalars(select(AnalysisJob).where(AnalysisJob.study_id == study.id)).one()
+        stored = explorer.topics(explorer.result_of(session, job))
+        snapshot = gather(session, study, analyst, _choices(code_guids(session, study)),
+                          today=DAY).snapshot  # fmt: skip
+    [fit] = snapshot.methods.topic_fits
+    assert fit.suggested == tuple(", ".join(t.terms[:5]) for t in stored if t.terms)
+    text = to_markdown(build(snapshot)).replace("\\", "")
+    assert f"1. {fit.suggested[0]}" in text
+    unnamed = sum(1 for t in stored if not t.terms)
+    assert (f"{unnamed} of its topics name no word" in text) == (unnamed > 0)
