@@ -182,7 +182,9 @@ def _labels(item: Item, instrument: Instrument, present: set[object]) -> dict[ob
     if item.type == "yes_no":
         labels: dict[object, str] = {value: str(word) for value, word in YES_NO.items()}
     else:
-        labels = {choice.value: choice.label.get(language) for choice in item.choices}
+        # Keyed as answers are stored: a scale point is kept as a whole number.
+        stored = int if item.type == "scale" else str
+        labels = {stored(choice.value): choice.label.get(language) for choice in item.choices}
     for code in NON_ANSWERS:
         if code in present:
             labels[code] = str(NON_ANSWER_WORDS[code])

@@ -419,3 +419,31 @@ def test_the_methods_name_the_topics_a_fitted_model_suggested(site):
     assert f"1. {fit.suggested[0]}" in text
     unnamed = sum(1 for t in stored if not t.terms)
     assert (f"{unnamed} of its topics name no word" in text) == (unnamed > 0)
+
+
+def test_a_scale_question_is_counted_under_its_point_labels(site):
+    # Scale points are stored as whole numbers; the labels were keyed by text, so the
+    # table printed "1".."5" beside unused labels (descriptives page and report alike).
+    import json
+
+    from survey.services.analysis.describe_view import describe
+
+    with site.session() as (session, study, _analyst):
+        table = describe(session, study, "felt_safe_first").table
+        stored = Counter(
+            json.loads(value)
+            for value in session.scalars(
+                select(Answer.value)
+                .join(Response, Response.id == Answer.response_id)
+                .where(Answer.item_id == "felt_safe_first", Answer.code.is_(None),
+                       Response.study_id == study.id, Response.status == "completed")
+            )
+        )  # fmt: skip
+    labels = {row.label: row for row in table.rows if not row.non_answer}
+    assert list(labels)[:5] == ["Very unsafe", "Unsafe", "Neither safe nor unsafe", "Safe",
+                                "Very safe"]  # fmt: skip
+    assert not {"1", "2", "3", "4", "5"} & set(labels)
+    shown = {label: row.count for label, row in labels.items() if row.count is not None}
+    by_point = dict(zip(["Very unsafe", "Unsafe", "Neither safe nor unsafe", "Safe", "Very safe"],
+                        [stored.get(point, 0) for point in range(1, 6)], strict=True))  # fmt: skip
+    assert shown and all(shown[label] == by_point[label] for label in shown)
