@@ -76,6 +76,7 @@ def demo_command(host: str, port: int) -> None:
         f"http://{host}:{port}/coding/{coding_demo.SLUG}"
     )
     click.echo(f"Analysis of the coding demo: http://{host}:{port}/analysis/{coding_demo.SLUG}")
+    click.echo(f"Its findings report: http://{host}:{port}/analysis/{coding_demo.SLUG}/reports")
 
 
 def _coding_demo() -> None:
@@ -97,10 +98,13 @@ def _coding_demo() -> None:
 
 
 def _demo_topics(study) -> None:
-    """Fit one topic model on the coding demo (once), so the topic explorer has a result."""
+    """Fit one topic model and add a findings report to the coding demo (once each)."""
     from survey.services.analysis import demo_topics
 
     click.echo(demo_topics.ensure_topics(db.session, study))
+    from survey.services.reports import demo as demo_report
+
+    click.echo(demo_report.ensure_report(db.session, study))
 
 
 @click.group("study")

@@ -45,6 +45,8 @@ def test_demo_publishes_the_police_response_study_once(empty_app):
     assert first.exit_code == second.exit_code == 0, first.output
     assert "/s/police-response" in first.output
     assert "already there" in second.output
+    assert "Demo findings report added" in first.output, first.output
+    assert "Demo findings report already there" in second.output
     with app.app_context():
         study = db.session.scalar(select(Study).where(Study.slug == "police-response"))
         assert (study.slug, study.status) == ("police-response", "open")
