@@ -14,9 +14,20 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coding.redaction import propose_redactions
 from survey.extensions import write_transaction
-from survey.models import Report, ReportQuestion, ReportQuote, ReportTheme, Segment, Study
-from survey.services.reports.passages import passages
+from survey.models import (
+    CodingDocument,
+    Report,
+    ReportQuestion,
+    ReportQuote,
+    ReportTheme,
+    Segment,
+    Study,
+)
+from survey.services.coding.redaction import renditions
+from survey.services.reports.passages import passages, quote_text
+from survey.services.reports.safety import PLACEHOLDER
 from survey.services.reports.themes import Tree
 
 __all__ = ["THEMES", "TITLE", "ensure_report"]
@@ -74,14 +85,24 @@ def ensure_report(session: Session, study: Study) -> str:
 
 
 def _quotes(session: Session, study: Study, tree: Tree, code_id: int) -> list[int]:
-    """Return the ids of the first quotable passages of the theme, one per respondent."""
+    """Return the ids of the first quotable passages of the theme, one per respondent.
+
+    A passage in which the redaction proposals still find something is passed
+    over, as an analyst would, so the demo report passes its safety check.
+    """
     # The demo's coders are not blind, so every coding is visible: no viewer is needed.
-    found = passages(session, study, None, tree.covered(code_id))  # type: ignore[arg-type]
+    found = [p for p in passages(session, study, None, tree.covered(code_id)) if p.quotable]  # type: ignore[arg-type]
+    documents = session.scalars(
+        select(CodingDocument).where(CodingDocument.id.in_({p.document_id for p in found}))
+    ).all()
+    views = renditions(session, documents)
     chosen, cases = [], set()
     for passage in sorted(found, key=lambda p: p.guid):
-        if passage.quotable and passage.case_id not in cases:
-            chosen.append(passage.guid)
-            cases.add(passage.case_id)
+        words = PLACEHOLDER.sub(" ", quote_text(views[passage.document_id], passage))
+        if passage.case_id in cases or propose_redactions(words):
+            continue
+        chosen.append(passage.guid)
+        cases.add(passage.case_id)
         if len(chosen) == QUOTES_PER_THEME:
             break
     ids = dict(session.execute(select(Segment.public_id, Segment.id).where(
