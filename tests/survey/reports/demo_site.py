@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from instruments import load_library
-from survey.extensions import db
-from survey.models import Code, CodingCase, CodingDocument, Segment, Study, User
+from survey.extensions import db, write_transaction
+from survey.models import Code, CodingCase, CodingDocument, Membership, Segment, Study, User
 from survey.services import accounts
 from survey.services.coding import demo
 from tests.conftest import make_app
+from tests.factories import form_token, make_staff, sign_in
 
 
 @dataclass
@@ -46,7 +48,35 @@ def build_site(folder: Path) -> Site:
         return Site(app, made.study.id, analyst.user.id)
 
 
-def close(site: Site) -> None:
+@dataclass
+class PagesSite:
+    """The demo study with an analyst on its team, signed in through a test client."""
+
+    app: Flask
+    client: FlaskClient
+    token: str
+    slug: str
+    study_id: int
+    analyst_id: int
+    codes: dict[str, str]
+
+
+def signed_in_site(folder: Path) -> PagesSite:
+    """Create the demo study (k=10) and an analyst on its team, signed in."""
+    app = make_app(folder)
+    with app.app_context():
+        study = demo.create_demo(db.session, load_library("police-response")).study
+        slug, study_id = study.slug, study.id
+        codes = dict(db.session.execute(select(Code.name, Code.public_id)).all())
+    analyst = make_staff(app, "analyst")
+    with app.app_context(), write_transaction(db.session):
+        db.session.add(Membership(user_id=analyst.id, study_id=study_id))
+    client = app.test_client()
+    sign_in(client, analyst.email, analyst.password)
+    return PagesSite(app, client, form_token(client), slug, study_id, analyst.id, codes)
+
+
+def close(site: Site | PagesSite) -> None:
     """Release the site's database."""
     with site.app.app_context():
         db.session.remove()

@@ -15,59 +15,32 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from analysis.findings.snapshot import Snapshot
-from instruments import load_library
-from survey.extensions import db, write_transaction
-from survey.models import AuditEvent, Code, Membership, ReportTheme, Study, User
-from survey.services.coding import codebook, demo
+from survey.extensions import db
+from survey.models import AuditEvent, ReportTheme, Study, User
+from survey.services.coding import codebook
 from survey.services.reports import exporting, store, theme_edits
 from survey.services.reports.errors import ChoicesInvalid
-from tests.conftest import make_app
-from tests.factories import form_token, make_staff, sign_in
+from tests.survey.reports.demo_site import PagesSite, close, signed_in_site
 
 DAY = dt.date(2026, 11, 27)
 SUPPORT, GIVEN, NONE_GIVEN = "Support", "Given support", "No support or referral"
 REFUSAL = "A report shows a category or codes under it, not both"
 
 
-@dataclass
-class Site:
-    app: Flask
-    client: FlaskClient
-    token: str
-    slug: str
-    study_id: int
-    analyst_id: int
-    codes: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
+def site(tmp_path_factory) -> Iterator[PagesSite]:
     """The coding demo (k=10) and an analyst on its team, signed in."""
-    app = make_app(tmp_path_factory.mktemp("nested-themes"))
-    with app.app_context():
-        study = demo.create_demo(db.session, load_library("police-response")).study
-        slug, study_id = study.slug, study.id
-        codes = dict(db.session.execute(select(Code.name, Code.public_id)).all())
-    analyst = make_staff(app, "analyst")
-    with app.app_context(), write_transaction(db.session):
-        db.session.add(Membership(user_id=analyst.id, study_id=study_id))
-    client = app.test_client()
-    sign_in(client, analyst.email, analyst.password)
-    yield Site(app, client, form_token(client), slug, study_id, analyst.id, codes)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    made = signed_in_site(tmp_path_factory.mktemp("nested-themes"))
+    yield made
+    close(made)
 
 
-def _ctx(site: Site) -> tuple[Study, User]:
+def _ctx(site: PagesSite) -> tuple[Study, User]:
     return db.session.get(Study, site.study_id), db.session.get(User, site.analyst_id)
 
 
@@ -115,7 +88,7 @@ def test_the_service_keeps_siblings_and_other_categories(site):
         assert _theme_names(report.id) == [GIVEN, NONE_GIVEN, "Fear", "Not believed"]
 
 
-def _post(site: Site, path: str, **form):
+def _post(site: PagesSite, path: str, **form):
     return site.client.post(path, data={"csrf_token": site.token, **form})
 
 

@@ -14,79 +14,54 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import docx
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from lxml import html as lxml_html
 from sqlalchemy import select, update
 
-from instruments import load_library
 from survey.extensions import db, write_transaction
 from survey.models import (
     AuditEvent,
     Code,
     CodingCase,
     CodingDocument,
-    Membership,
     Response,
     Segment,
 )
-from survey.services.coding import demo
 from tests.conftest import make_app
-from tests.factories import add_study, form_token, make_staff, sign_in
+from tests.factories import add_study, form_token
+from tests.survey.reports.demo_site import PagesSite, close, signed_in_site
 
 THEMES = ("Not believed", "Treated as an offender", "Treated with kindness")  # Offender: 9 < k
 PLANTED = "Ring her on 07700 900123"
 
 
-@dataclass
-class Site:
-    app: Flask
-    client: FlaskClient
-    token: str
-    slug: str
-    codes: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
+def site(tmp_path_factory) -> Iterator[PagesSite]:
     """The coding demo (k=10) and an analyst on its team, signed in."""
-    app = make_app(tmp_path_factory.mktemp("report-pages"))
-    with app.app_context():
-        study = demo.create_demo(db.session, load_library("police-response")).study
-        slug, study_id = study.slug, study.id
-        codes = dict(db.session.execute(select(Code.name, Code.public_id)).all())
-    analyst = make_staff(app, "analyst")
-    with app.app_context(), write_transaction(db.session):
-        db.session.add(Membership(user_id=analyst.id, study_id=study_id))
-    client = app.test_client()
-    sign_in(client, analyst.email, analyst.password)
-    yield Site(app, client, form_token(client), slug, codes)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    made = signed_in_site(tmp_path_factory.mktemp("report-pages"))
+    yield made
+    close(made)
 
 
-def _post(site: Site, path: str, **form):
+def _post(site: PagesSite, path: str, **form):
     return site.client.post(path, data={"csrf_token": site.token, **form})
 
 
-def _new_report(site: Site, title: str = "What survivors told us") -> str:
+def _new_report(site: PagesSite, title: str = "What survivors told us") -> str:
     made = _post(site, f"/analysis/{site.slug}/reports", title=title)
     assert made.status_code == 302, made.text[:500]
     return made.location
 
 
-def _offered(site: Site, report: str, theme: str) -> list[str]:
+def _offered(site: PagesSite, report: str, theme: str) -> list[str]:
     page = site.client.get(f"{report}/themes/{site.codes[theme]}")
     assert page.status_code == 200
     return re.findall(r'name="quote" value="([^"]+)"', page.text)
 
 
-def _segment_texts(site: Site, guids: list[str]) -> dict[str, str]:
+def _segment_texts(site: PagesSite, guids: list[str]) -> dict[str, str]:
     """Return the raw words of each segment (the demo has no redactions to hide)."""
     with site.app.app_context():
         rows = db.session.execute(
@@ -97,7 +72,7 @@ def _segment_texts(site: Site, guids: list[str]) -> dict[str, str]:
     return {guid: text[start:end].strip() for guid, start, end, text in rows}
 
 
-def _refuse_quotes(site: Site, segment: str) -> None:
+def _refuse_quotes(site: PagesSite, segment: str) -> None:
     """Mark the response behind `segment` as one that asked not to be quoted."""
     with site.app.app_context(), write_transaction(db.session):
         response_id = db.session.scalar(
@@ -112,7 +87,7 @@ def _refuse_quotes(site: Site, segment: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(site: Site) -> dict:
+def built(site: PagesSite) -> dict:
     """A report made through the forms: three themes, quotes, two questions, a breakdown."""
     report = _new_report(site)
     for name in THEMES:
@@ -296,7 +271,9 @@ def test_a_study_under_the_threshold_says_so_instead_of_numbers(tmp_path):
     code = add_code(app, study_id, "Wages")
     member = coder(app, study_id)
     client = member.client
-    site = Site(app, client, form_token(client), "tiny", {"Wages": code})
+    site = PagesSite(
+        app, client, form_token(client), "tiny", study_id, member.user_id, {"Wages": code}
+    )
     report = _new_report(site, "Too few")
     _post(site, report, action="theme_add", code=code)
     preview = client.get(f"{report}/preview").text.split('id="preview"', 1)[1]
