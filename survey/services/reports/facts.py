@@ -7,10 +7,13 @@ database gives the same facts.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.metadata
 import platform
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -244,9 +247,35 @@ def support_facts(study: Study) -> tuple[SupportFacts, ...]:
     )
 
 
+# Heard's own code that turns a snapshot into a file: its version number does not move
+# with every change, so the build records a fingerprint of the code itself.
+WRITER_CODE = (
+    "analysis/findings",
+    "analysis/charts.py",
+    "analysis/_svg.py",
+    "analysis/disclosure.py",
+)
+WRITER = "report writer"
+
+
+@functools.cache
+def writer_fingerprint() -> str:
+    """Return the first 12 hex digits of the SHA-256 of the report writer's source files."""
+    root = Path(__file__).resolve().parents[3]
+    files = []
+    for name in WRITER_CODE:
+        path = root / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
 def versions() -> tuple[tuple[str, str], ...]:
     """Return (library, version) of Python, Heard and the libraries that shape a report's output."""
-    found = [("Python", platform.python_version())]
+    found = [("Python", platform.python_version()), (WRITER, writer_fingerprint())]
     for name in LIBRARIES:
         try:
             found.append((name, importlib.metadata.version(name)))

@@ -11,9 +11,11 @@ The demo study, fresh for each test (each one changes it).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -231,6 +233,16 @@ def test_a_build_records_python_and_lxml_and_says_when_the_writers_changed(site,
         changed = exporting.check(session, study, made, user)
 
     assert {"Python", "lxml", "python-docx", "Pillow", "heard"} <= set(recorded)
+    # Heard's own writer code, fingerprinted (its version number does not move with it).
+    root = Path(__file__).resolve().parents[3]
+    library = root / "analysis"
+    files = [*(library / "findings").rglob("*.py")]
+    files += [library / name for name in ("charts.py", "_svg.py", "disclosure.py")]
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        name = file.relative_to(root).as_posix().encode()
+        digest.update(name + b"\0" + file.read_bytes() + b"\0")
+    assert recorded["report writer"] == digest.hexdigest()[:12]
     assert not any("software that writes the files" in note for note in same.notes)
     assert any(f"lxml {recorded['lxml']} → 99.0" in note for note in changed.notes)
     assert changed.problems == []  # a note, not a reason to block
