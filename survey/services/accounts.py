@@ -233,7 +233,7 @@ def _matching_step(secret: str, code: str, now_seconds: float) -> int | None:
 
 def _claim_totp_step(session: Session, user: User, code: str, now_seconds: float) -> bool:
     """Accept a code once: a replayed code in the same step (or an older one) is refused."""
-    secret = staff_secrets.open_secret(user.totp_secret, user.id)
+    secret = staff_secrets.open_secret(session, user.totp_secret, user.id)
     step = _matching_step(secret, code, now_seconds) if secret else None
     if step is None:
         return False

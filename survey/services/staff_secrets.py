@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey import keyring, sealing
 from survey.extensions import write_transaction
+from survey.models.keys import SiteKey
 from survey.models.sealed import site_key_id
 from survey.sealing import SealingError
 
@@ -39,23 +41,40 @@ def seal_secret(session: Session, user_id: int, secret: str) -> str:
     return keyring.active().seal(key_id, secret, f"{TOTP_CONTEXT}|{user_id}")
 
 
-def open_secret(stored: str | None, user_id: int) -> str | None:
-    """Return the secret in `stored`, or None when there is none or it does not open.
+def open_secret(session: Session, stored: str | None, user_id: int) -> str | None:
+    """Return the secret in `stored`, or None when there is none or this one does not open.
 
     A value written before secrets were sealed (no ``hs1:`` prefix) is read as it
-    is; sign-in seals it (`needs_sealing`). A changed, moved or unopenable
+    is; sign-in seals it (`needs_sealing`). A changed, moved or damaged
     ciphertext is logged by account id only and treated as no secret, so the
-    code typed fails like a wrong one.
+    code typed fails like a wrong one. But when the staff key itself cannot be
+    opened (its row is gone, or the master key that wrapped it is not
+    configured), every account's secret fails alike: that is the operator's to
+    fix, so `SealingError` goes up to the "data key missing" page (503) and no
+    one's sign-in is counted as a failure, nor anyone locked out.
     """
     if not stored:
         return None
     if not sealing.is_sealed(stored):
         return stored
     try:
-        return keyring.active().unseal(stored, f"{TOTP_CONTEXT}|{user_id}")
+        key_id = sealing.key_id_of(stored)
     except SealingError as error:
-        log.warning("staff account %s: its two-step secret does not open (%s)", user_id, error)
-        return None
+        return _unopened(user_id, error)
+    staff_key = session.scalar(select(SiteKey.id).where(SiteKey.purpose == PURPOSE))
+    if staff_key is None:
+        raise SealingError("the staff data key no longer exists: no two-step secret can open")
+    if key_id != staff_key:
+        return _unopened(user_id, SealingError(f"sealed with key {key_id}, not the staff key"))
+    data_key = keyring.active().data_key(key_id)  # a master key missing or wrong: raises
+    try:
+        return sealing.unseal(data_key, stored, f"{TOTP_CONTEXT}|{user_id}")
+    except SealingError as error:
+        return _unopened(user_id, error)
+
+
+def _unopened(user_id: int, error: SealingError) -> None:
+    log.warning("staff account %s: its two-step secret does not open (%s)", user_id, error)
 
 
 def seal_pending(user_id: int, secret: str) -> str:

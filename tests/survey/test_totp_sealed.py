@@ -46,7 +46,10 @@ def enrol(app, clock, member) -> pyotp.TOTP:
     with app.app_context():
         user = db.session.get(User, member.id)
         accounts.enable_totp(
-            db.session, user, secret=secret, code=pyotp.TOTP(secret).at(clock.now),
+            db.session,
+            user,
+            secret=secret,
+            code=pyotp.TOTP(secret).at(clock.now),
             now_seconds=clock.now,
         )
     clock.advance(30)  # the code that turned it on is spent; the next step's is fresh
@@ -151,7 +154,7 @@ def test_after_rotating_heard_data_key_only_the_new_key_opens_the_secret(tmp_pat
     assert post_login(fresh.test_client(), member.email, member.password, code).status_code == 303
     clock.advance(30)
     stale = _same_database(app, HEARD_DATA_KEY=first)
-    refused_like_a_wrong_code(stale, member, totp.at(clock.now))
+    _key_missing(stale, member, totp.at(clock.now))  # the retired key: the operator must fix it
     status = stale.test_cli_runner().invoke(args=["keys", "status"])
     assert status.exit_code == 1 and "site key staff" in status.output
 
@@ -219,14 +222,34 @@ def test_a_secret_copied_to_another_account_does_not_open_there(app, clock):
     assert mine.status_code == 303
 
 
-def test_a_deleted_site_key_or_a_wrong_master_key_refuses_sign_in_without_an_error(app, clock):
+def _key_missing(app, member, code: str) -> None:
+    """Assert that signing in shows the "data key missing" page (503), not a wrong code."""
+    client = app.test_client()
+    response = post_login(client, member.email, member.password, code)
+    assert response.status_code == 503, response.status_code
+    assert "data key is missing or wrong" in response.get_data(as_text=True)
+    assert not is_signed_in(client)
+
+
+def test_a_wrong_master_key_or_a_deleted_staff_key_is_the_operators_problem_not_a_lockout(
+    app, clock
+):
+    # Every account's secret fails alike when the staff key cannot be opened: the page
+    # says the data key is missing, and no attempt counts towards anyone's lockout.
     member = make_staff(app, "researcher")
     totp = enrol(app, clock, member)
     stranger = _same_database(app, HEARD_DATA_KEY=sealing.encode_key(sealing.new_secret()))
-    refused_like_a_wrong_code(stranger, member, totp.at(clock.now))
+    for _ in range(accounts.LOCKOUT_FAILURES + 2):
+        _key_missing(stranger, member, totp.at(clock.now))
+    # With the right key again, the right code signs in at once: nobody was locked out.
+    assert (
+        post_login(app.test_client(), member.email, member.password, totp.at(clock.now)).status_code
+        == 303
+    )
     with app.app_context(), write_transaction(db.session):
         db.session.execute(delete(SiteKey))
-    refused_like_a_wrong_code(_same_database(app), member, totp.at(clock.now))
+    clock.advance(30)
+    _key_missing(_same_database(app), member, totp.at(clock.now))
 
 
 def test_a_secret_enrolled_in_clear_still_signs_in_and_is_sealed_on_first_use(app, clock):
@@ -248,8 +271,9 @@ def test_a_pending_secret_opens_only_in_its_own_accounts_enrolment(app):
         pending = staff_secrets.seal_pending(owner.id, "JBSWY3DPEHPK3PXP")
         assert staff_secrets.open_pending(pending, owner.id) == "JBSWY3DPEHPK3PXP"
         assert staff_secrets.open_pending(pending, owner.id + 1) is None
-        assert staff_secrets.open_secret(pending, owner.id) is None  # not an enrolled secret
         enrolled = staff_secrets.seal_secret(db.session, owner.id, "JBSWY3DPEHPK3PXP")
+        # not an enrolled secret: sealed with another key than the staff key
+        assert staff_secrets.open_secret(db.session, pending, owner.id) is None
         assert staff_secrets.open_pending(enrolled, owner.id) is None
         assert staff_secrets.open_pending("JBSWY3DPEHPK3PXP", owner.id) is None  # never clear
 
