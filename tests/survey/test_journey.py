@@ -212,3 +212,25 @@ def test_a_page_that_is_not_on_the_path_moves_on_to_the_next_one(person):
     person.answer({"arrested": "no"})
     person.get(step_path("tiny", "page/charged"))
     assert person.path == step_path("tiny", "page/more")
+
+
+def test_a_section_off_the_persons_path_is_never_shown_even_by_its_address(app, client):
+    # Positions make every step reachable by counting: a section whose condition is
+    # false for this person goes on to the next step without its title or content note.
+    import yaml
+
+    from tests.factories import instrument_yaml, tiny_instrument
+
+    document = yaml.safe_load(instrument_yaml())
+    document["sections"][1]["show_if"] = "contact_kind == 'called'"
+    instrument = tiny_instrument(sections=document["sections"])
+    add_study(app, instrument)
+    person = Respondent(client, "tiny")
+    person.begin()
+    person.answer({"contact_kind": "found", "story": "They were kind to me."})
+    assert person.path == step_path("tiny", "page/more", instrument)
+    hidden = step_path("tiny", "section/hard", instrument)
+    for response in (client.get(hidden), person.post(hidden, {"action": "continue"}, follow=False)):
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(step_path("tiny", "page/more", instrument))
+        assert "arrest" not in response.get_data(as_text=True)

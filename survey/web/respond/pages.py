@@ -97,9 +97,13 @@ def section(slug: str, n: str):
     visit_ = visit(slug)
     response_id = _response_id(visit_)
     step = _step(visit_, navigation.SECTION, n)
+    seen = responses.condition_values(responses.stored_answers(db.session, response_id))
+    if not navigation.is_visible(visit_.instrument, step, seen):
+        # Not on this person's path (its condition is false, or none of its questions
+        # is shown): like a question page, go on to the next step, showing nothing of it.
+        return to_step(visit_, navigation.next_step(visit_.instrument, step, seen))
     if request.method == "GET":
         return render("section.html", visit_, step=step)
-    seen = responses.condition_values(responses.stored_answers(db.session, response_id))
     action = request.form.get("action", "continue")
     if action == "skip":
         target = navigation.section_after(visit_.instrument, step.section, seen)
