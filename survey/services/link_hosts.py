@@ -19,7 +19,14 @@ from instruments.schema import Instrument
 from survey.models import Study
 from survey.services.errors import ServiceError
 
-__all__ = ["LinksNotAllowed", "allowed", "not_allowed", "refusal", "study_links_refused"]
+__all__ = [
+    "LinksNotAllowed",
+    "allowed",
+    "not_allowed",
+    "refusal",
+    "shown_exit",
+    "study_links_refused",
+]
 
 
 class LinksNotAllowed(ServiceError):
@@ -43,11 +50,23 @@ def allowed(url: str, hosts: Sequence[str]) -> bool:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
+        parts.port  # noqa: B018  (raises ValueError for a port that is not 0-65535)
     except ValueError:
         return False
-    if parts.scheme != "https" or not host:
-        return False
+    if parts.scheme != "https" or not host or "@" in parts.netloc or "%" in parts.netloc:
+        return False  # userinfo and escapes in the host: browsers refuse or misread them
+    if "" in host.split("."):
+        return False  # an empty label (a..nhs.uk) is no host a browser will open
     return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def shown_exit(url: str | None, hosts: Sequence[str], default: str) -> str:
+    """Return where quick exit may go: the study's address if allowed now, else `default`.
+
+    Settings, publish and reopen already refuse a link on another host; this
+    holds the rule for a study opened before the administrator set the list.
+    """
+    return url if url and allowed(url, hosts) else default
 
 
 def not_allowed(urls: Sequence[str], hosts: Sequence[str]) -> list[str]:

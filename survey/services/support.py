@@ -8,6 +8,7 @@ studio a list is written one resource a line, its parts separated by ``|``:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from instruments.schema import Instrument, SupportResource
@@ -119,3 +120,17 @@ def _parse_line(number: int, line: str, hosts: Sequence[str] = ()) -> dict[str, 
 def links_of(entries: Sequence[Mapping[str, str]]) -> list[str]:
     """Return the web addresses of a support list, in order."""
     return [entry["url"] for entry in entries if entry.get("url")]
+
+
+def shown_support(
+    resources: Sequence[SupportResource], hosts: Sequence[str]
+) -> tuple[SupportResource, ...]:
+    """Return the support lines with any web address on another host left out.
+
+    The line stays (its name, phone and words); only the link goes. Heard's own
+    default helpline is the administrator's choice and is kept as it is.
+    """
+    return tuple(
+        r if not r.url or r in DEFAULT_SUPPORT or allowed(r.url, hosts) else replace(r, url=None)
+        for r in resources
+    )

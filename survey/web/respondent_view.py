@@ -16,8 +16,9 @@ from flask_babel import gettext, ngettext, refresh
 from instruments.schema import Instrument, is_rtl, language_name
 from survey.extensions import babel
 from survey.models import Study
+from survey.services import link_hosts
 from survey.services.messages import Message
-from survey.services.support import support_for
+from survey.services.support import shown_support, support_for
 
 Link = Callable[..., str]
 
@@ -58,10 +59,13 @@ def init_translations(app: Flask) -> None:
 
 
 def exit_url(study: Study | None) -> str:
-    """Return where quick exit goes for `study` (the neutral default otherwise)."""
-    if study is not None and study.exit_url:
-        return study.exit_url
-    return current_app.config["HEARD_DEFAULT_EXIT_URL"]
+    """Return where quick exit goes for `study` (the neutral default otherwise).
+
+    With ``HEARD_LINK_HOSTS`` set, a study address on another host is not used.
+    """
+    config = current_app.config
+    own = study.exit_url if study is not None else None
+    return link_hosts.shown_exit(own, config["HEARD_LINK_HOSTS"], config["HEARD_DEFAULT_EXIT_URL"])
 
 
 def respond_link(slug: str | None) -> Link:
@@ -96,7 +100,10 @@ def render_respondent(
         lang=language,
         languages=languages,
         rtl=is_rtl(language),
-        support=support_for(instrument, language, study.support if study else None),
+        support=shown_support(
+            support_for(instrument, language, study.support if study else None),
+            current_app.config["HEARD_LINK_HOSTS"],
+        ),
         exit_url=exit_url(study),
         link=link,
         t=lambda text: text.get(language) if text is not None else "",

@@ -83,6 +83,13 @@ def test_a_link_on_an_allowed_host_or_a_subdomain_is_allowed(url):
         "https://[::1]/",
         "nhs.uk",
         "https://",
+        "https://evil.com%2F.nhs.uk/",  # escapes in the host
+        "https://evil.com%40.nhs.uk/",
+        "https://evil.com@nhs.uk/",  # userinfo, even on an allowed host
+        "https://nhs.uk:99999/",  # a port no browser opens
+        "https://nhs.uk:abc/",
+        "https://a..nhs.uk/",  # empty labels
+        "https://.nhs.uk/",
     ],
 )
 def test_a_link_elsewhere_or_that_a_browser_could_read_otherwise_is_refused(url):
@@ -274,3 +281,32 @@ def test_without_hosts_the_same_study_publishes(app):
     _set_exit(app, "https://set-before.example/")
 
     assert post(client, "/studio/studies/tiny/publish").status_code == 303
+
+
+# == respondent pages of a study opened before the administrator set the list ==
+
+
+def test_links_of_a_study_opened_before_the_list_are_not_shown_to_respondents(tmp_path):
+    from tests.factories import add_study
+    from tests.survey.journey import Respondent
+
+    app = make_app(tmp_path)
+    add_study(app)
+    with app.app_context(), write_transaction(db.session):
+        db.session.execute(
+            update(Study).values(
+                exit_url="https://tracker.example/exit",
+                support_json=json.dumps({"en": [
+                    {"name": "Our own line", "url": "https://tracker.example/help"},
+                    {"name": "NHS 111", "url": "https://111.nhs.uk/"},
+                ]}),
+            )
+        )  # fmt: skip
+    app.config["HEARD_LINK_HOSTS"] = HOSTS  # set after the study was opened
+    client = app.test_client()
+    page = Respondent(client, "tiny").get("/s/tiny").get_data(as_text=True)
+    assert "tracker.example" not in page
+    assert "Our own line" in page and "https://111.nhs.uk/" in page
+    assert f'data-exit="{app.config["HEARD_DEFAULT_EXIT_URL"]}"' in page
+    leave = client.get("/x")
+    assert leave.headers["Location"] == app.config["HEARD_DEFAULT_EXIT_URL"]
