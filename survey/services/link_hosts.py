@@ -6,7 +6,8 @@ lets an administrator say which sites those may be: a link must then be on
 one of the hosts or a subdomain of one. Empty, any https address will do.
 The settings refuse another host, and publishing or reopening a study is
 refused while its exit address, its own support lists or its instrument's
-support lists point elsewhere. The administrator's default exit address and
+support lists point elsewhere; respondent pages apply it when shown
+(`shown_exit`, `support.shown_support`), for a study opened before the list. The administrator's default exit address and
 the built-in helpline are the administrator's own choice and are not checked.
 """
 
