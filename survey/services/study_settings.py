@@ -25,6 +25,7 @@ from instruments.schema import Instrument
 from survey.extensions import write_transaction
 from survey.models import Response, Study, User
 from survey.models.studies import today
+from survey.services.answers import clean_text
 from survey.services.audit import MAX_DETAIL_LENGTH, record
 from survey.services.errors import ServiceError
 from survey.services.link_hosts import allowed, refusal
@@ -169,7 +170,7 @@ class _FieldError(ValueError):
 
 def _one(posted: Form, name: str) -> str:
     values = posted.get(name) or [""]
-    return values[0].strip()
+    return clean_text(values[0]).strip()  # a pasted NUL or control character goes
 
 
 def _title(text: str) -> str:
