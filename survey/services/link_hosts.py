@@ -7,8 +7,9 @@ one of the hosts or a subdomain of one. Empty, any https address will do.
 The settings refuse another host, and publishing or reopening a study is
 refused while its exit address, its own support lists or its instrument's
 support lists point elsewhere; respondent pages apply it when shown
-(`shown_exit`, `support.shown_support`), for a study opened before the list. The administrator's default exit address and
-the built-in helpline are the administrator's own choice and are not checked.
+(`shown_exit`, `support.shown_support`), for a study opened before the list.
+The administrator's default exit address and the built-in helpline are the
+administrator's own choice and are not checked.
 """
 
 from __future__ import annotations
