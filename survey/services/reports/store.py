@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from survey.extensions import write_transaction
 from survey.models import (
@@ -146,25 +147,25 @@ def report_of(session: Session, study: Study, guid: str) -> Report:
     return report
 
 
+R = TypeVar("R", ReportTheme, ReportQuestion, ReportQuote)
+
+
+def _in_order(
+    session: Session, model: type[R], owner: InstrumentedAttribute[Any], owner_id: int
+) -> list[R]:
+    """Return the rows of `model` whose `owner` column is `owner_id`, by position."""
+    query = select(model).where(owner == owner_id).order_by(model.position, model.id)
+    return list(session.scalars(query))
+
+
 def themes_of(session: Session, report: Report) -> list[ReportTheme]:
     """Return the report's themes in order."""
-    return list(
-        session.scalars(
-            select(ReportTheme)
-            .where(ReportTheme.report_id == report.id)
-            .order_by(ReportTheme.position, ReportTheme.id)
-        )
-    )
+    return _in_order(session, ReportTheme, ReportTheme.report_id, report.id)
 
 
 def questions_of(session: Session, report: Report) -> list[ReportQuestion]:
-    return list(
-        session.scalars(
-            select(ReportQuestion)
-            .where(ReportQuestion.report_id == report.id)
-            .order_by(ReportQuestion.position, ReportQuestion.id)
-        )
-    )
+    """Return the report's closed questions in order."""
+    return _in_order(session, ReportQuestion, ReportQuestion.report_id, report.id)
 
 
 def question_ids(session: Session, report: Report) -> list[str]:
@@ -243,13 +244,7 @@ def set_details(
 
 def chosen_quotes(session: Session, theme: ReportTheme) -> list[ReportQuote]:
     """Return the theme's chosen quotes in order (those whose passage is gone included)."""
-    return list(
-        session.scalars(
-            select(ReportQuote)
-            .where(ReportQuote.report_theme_id == theme.id)
-            .order_by(ReportQuote.position, ReportQuote.id)
-        )
-    )
+    return _in_order(session, ReportQuote, ReportQuote.report_theme_id, theme.id)
 
 
 def delete_report(session: Session, study: Study, user: User, report: Report) -> None:

@@ -15,6 +15,9 @@ first (`store.tidy`), telling the analyst.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -33,6 +36,8 @@ from survey.services.reports import (
 from survey.services.reports.errors import ReportError
 from survey.web.analysis.access import may, me, study_or_404
 from survey.web.analysis.blueprint import bp
+
+T = TypeVar("T")
 
 EDITS = {
     "details": lambda s, u, r, f: store.set_details(
@@ -68,11 +73,16 @@ EDITS = {
 ANCHORS = {"details": "details", "breakdowns": "breakdowns"}
 
 
-def _report(study: Study, report_id: str) -> Report:
+def _or_404(find: Callable[..., T], *args: object) -> T:
+    """Return `find(db.session, *args)`, or answer 404 when it names nothing of this study."""
     try:
-        return store.report_of(db.session, study, report_id)
+        return find(db.session, *args)
     except store.ReportNotFound:
         abort(404)
+
+
+def _report(study: Study, report_id: str) -> Report:
+    return _or_404(store.report_of, study, report_id)
 
 
 def _tidied(study: Study, report: Report) -> None:
@@ -154,12 +164,8 @@ def _page() -> int:
 
 
 def _theme_page(study: Study, report: Report, guid: str, error: str | None = None, status=200):
-    try:
-        view = picker.theme_page(
-            db.session, study, me(), report, guid, request.values.get("where", ""), _page()
-        )
-    except store.ReportNotFound:
-        abort(404)
+    where = request.values.get("where", "")
+    view = _or_404(picker.theme_page, study, me(), report, guid, where, _page())
     page = render_template(
         "analysis/report_theme.html", here="analysis.reports", study=study, report=report,
         theme=view, error=error, narrative=request.form.get("narrative") if error else None,
@@ -181,10 +187,7 @@ def report_theme_save(slug: str, report_id: str, theme_id: str):
     """Save a theme's narrative and chosen quotes."""
     study = study_or_404(slug)
     report = _report(study, report_id)
-    try:
-        store.theme_of(db.session, study, report, theme_id)
-    except store.ReportNotFound:
-        abort(404)
+    _or_404(store.theme_of, study, report, theme_id)
     _tidied(study, report)
     form = request.form
     try:
@@ -245,10 +248,7 @@ def report_check(slug: str, report_id: str):
 
 
 def _build_page(study: Study, report: Report, build_id: str, status: int = 200):
-    try:
-        made = exporting.build_of(db.session, study, report, build_id)
-    except store.ReportNotFound:
-        abort(404)
+    made = _or_404(exporting.build_of, study, report, build_id)
     checked = exporting.check(db.session, study, made, me())
     page = render_template(
         "analysis/report_build.html", here="analysis.reports", study=study, report=report,
@@ -271,10 +271,7 @@ def report_export(slug: str, report_id: str, build_id: str):
     """Send a checked build as HTML, DOCX or Markdown (kept nowhere), or show what blocks it."""
     study = _exporter(slug)
     report = _report(study, report_id)
-    try:
-        made = exporting.build_of(db.session, study, report, build_id)
-    except store.ReportNotFound:
-        abort(404)
+    made = _or_404(exporting.build_of, study, report, build_id)
     try:
         name, mimetype, content = exporting.export(
             db.session, study, me(), made, request.form.get("format", "")
