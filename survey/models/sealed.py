@@ -9,7 +9,7 @@ clear, so a write path that forgot the study fails loudly in tests.
 
 from __future__ import annotations
 
-from sqlalchemy import Text, event, insert, inspect, select
+from sqlalchemy import Text, event, inspect, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -69,30 +69,12 @@ class SealedText(TypeDecorator):
 
 def study_key_id(session: Session, study_id: int) -> str:
     """Return the id of `study_id`'s data key, making the key on first use."""
-    from survey.models.keys import StudyKey, new_key_id
+    from survey.models.keys import StudyKey
 
-    found = session.execute(
-        select(StudyKey.id).where(StudyKey.study_id == study_id)
-    ).scalar_one_or_none()
-    if found is not None:
-        return found
-    ring = keyring.active()
-    key_id, data_key = new_key_id(), sealing.new_secret()
-    row = {
-        "id": key_id,
-        "study_id": study_id,
-        "master_id": ring.current.id,
-        "wrapped": sealing.wrap(ring.current, data_key, key_id, study_id),
-    }
-    if session.get_bind().dialect.name in ("sqlite", "postgresql"):
-        statement = upsert_statement(session, StudyKey, row).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(StudyKey).values(row)
-    made = session.execute(statement.returning(StudyKey.id)).scalar_one_or_none()
-    if made is None:  # another transaction made it first
-        return study_key_id(session, study_id)
-    ring.remember(key_id, data_key)
-    return key_id
+    return _key_id(
+        session, StudyKey, StudyKey.study_id, study_id,
+        lambda master, data_key, key_id: sealing.wrap(master, data_key, key_id, study_id),
+    )  # fmt: skip
 
 
 def site_key_id(session: Session, purpose: str) -> str:
@@ -100,25 +82,37 @@ def site_key_id(session: Session, purpose: str) -> str:
 
     Run it in a write transaction: the key's row is written with whatever it seals.
     """
-    from survey.models.keys import SiteKey, new_key_id
+    from survey.models.keys import SiteKey
 
-    found = session.execute(
-        select(SiteKey.id).where(SiteKey.purpose == purpose)
-    ).scalar_one_or_none()
+    return _key_id(
+        session, SiteKey, SiteKey.purpose, purpose,
+        lambda master, data_key, key_id: sealing.wrap_site(master, data_key, key_id, purpose),
+    )  # fmt: skip
+
+
+def _key_id(session: Session, model, owner, value, wrap) -> str:
+    """Return the id of `model`'s key row whose `owner` column is `value`, making it if none.
+
+    A new data key is wrapped by the current master key (`wrap(master, data_key,
+    key_id)`) and inserted unless another transaction made the row first.
+    """
+    from survey.models.keys import new_key_id
+
+    found = session.execute(select(model.id).where(owner == value)).scalar_one_or_none()
     if found is not None:
         return found
     ring = keyring.active()
     key_id, data_key = new_key_id(), sealing.new_secret()
     row = {
         "id": key_id,
-        "purpose": purpose,
+        owner.key: value,
         "master_id": ring.current.id,
-        "wrapped": sealing.wrap_site(ring.current, data_key, key_id, purpose),
+        "wrapped": wrap(ring.current, data_key, key_id),
     }
-    statement = upsert_statement(session, SiteKey, row).on_conflict_do_nothing()
-    made = session.execute(statement.returning(SiteKey.id)).scalar_one_or_none()
+    statement = upsert_statement(session, model, row).on_conflict_do_nothing()
+    made = session.execute(statement.returning(model.id)).scalar_one_or_none()
     if made is None:  # another transaction made it first
-        return site_key_id(session, purpose)
+        return _key_id(session, model, owner, value, wrap)
     ring.remember(key_id, data_key)
     return key_id
 
